@@ -1,0 +1,122 @@
+"""The Python API: one object that builds, queries, summarises and exports a citykg store.
+
+The CLI is a thin wrapper over this class, so whatever the CLI does a script can do too::
+
+    from citykg import KnowledgeGraph
+    kg = KnowledgeGraph()
+    kg.build()
+    for row in kg.query("SELECT ?city WHERE { ?city a ckg:City }"):
+        print(row["city"])
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Variable,
+)
+
+from .build import BuildReport, Progress, build, check
+from .errors import QueryError, UsageError
+from .project import Project
+from .store import open_read_only
+from .vocab import CKG, PREFIXES
+
+Term = NamedNode | Literal
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+#: Export formats: name → (pyoxigraph format, keeps named graphs).
+EXPORT_FORMATS: dict[str, tuple[RdfFormat, bool]] = {
+    "ttl": (RdfFormat.TURTLE, False),
+    "nt": (RdfFormat.N_TRIPLES, False),
+    "trig": (RdfFormat.TRIG, True),
+    "nq": (RdfFormat.N_QUADS, True),
+    "jsonld": (RdfFormat.JSON_LD, True),
+}
+
+#: Classes counted in the summary, in the order it shows them.
+SUMMARY_CLASSES = ("Country", "Municipality", "Organization", "Person", "Position", "Partnership",
+                   "Agreement", "Event", "Sector", "Source")
+
+_SPARQL_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+
+
+class KnowledgeGraph:
+    """A citykg project and its store. Opening the store is lazy: building needs no store yet."""
+
+    def __init__(self, project: str | Path | None = None, store: str | Path | None = None) -> None:
+        self.project = Project.locate(project, store)
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        """The store, opened read-only on first use (so a concurrent build cannot be disturbed)."""
+        if self._store is None:
+            self._store = open_read_only(self.project.store_path)
+        return self._store
+
+    def build(self, progress: Progress | None = None) -> BuildReport:
+        """Parse, validate, infer and load; then reopen so that queries see the new store."""
+        report = build(self.project, progress)
+        self._store = None
+        return report
+
+    def validate(self, progress: Progress | None = None) -> BuildReport:
+        """Run every check of a build without touching the store."""
+        return check(self.project, progress)[1]
+
+    def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs; ``bindings`` are bound, never pasted in.
+
+        The citykg prefixes (``ckg:``, ``municipality:``, …) need no declaration.
+        """
+        substitutions = {Variable(name): value for name, value in (bindings or {}).items()}
+        try:
+            return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
+                                    substitutions=substitutions)
+        except SyntaxError as error:
+            raise QueryError(_sparql_syntax_message(str(error))) from None
+        except (RuntimeError, OSError, ValueError) as error:
+            raise QueryError(f"The query failed: {error}") from None
+
+    def stats(self) -> dict[str, int]:
+        """Counts a newcomer wants first: triples, graphs, and instances of each core class."""
+        counts = {"triples": len(self.store), "graphs": sum(1 for _ in self.store.named_graphs())}
+        per_class = {row["class"].value: int(row["n"].value) for row in self.query(
+            "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class")}
+        counts.update({name: per_class.get(CKG + name, 0) for name in SUMMARY_CLASSES})
+        return counts
+
+    def export(self, fmt: str, output: str | Path | IO[bytes] | None = None) -> bytes | None:
+        """Serialise the store. Graph formats get the union of all graphs, dataset formats every graph."""
+        if fmt not in EXPORT_FORMATS:
+            raise UsageError(f"Unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.")
+        rdf_format, keeps_graphs = EXPORT_FORMATS[fmt]
+        target = str(output) if isinstance(output, Path) else output
+        if keeps_graphs:
+            return self.store.dump(target, rdf_format, prefixes=_prefixes_for(rdf_format))
+        union = Store()
+        union.bulk_extend(q.triple for q in self.store)  # a set: a triple in two graphs appears once
+        return union.dump(target, rdf_format, from_graph=None, prefixes=_prefixes_for(rdf_format))
+
+
+def _prefixes_for(rdf_format: RdfFormat) -> dict[str, str] | None:
+    return PREFIXES if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
+
+
+def _sparql_syntax_message(raw: str) -> str:
+    match = _SPARQL_POSITION.match(raw)
+    if match:
+        line, column = match.groups()
+        return f"SPARQL syntax error at line {line}, column {column}: {raw[match.end():]}"
+    return f"SPARQL syntax error: {raw}"

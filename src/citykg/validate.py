@@ -1,0 +1,118 @@
+"""Check the parsed graph before it may reach the store: SHACL shapes, then the curation rules.
+
+SHACL (pyshacl) checks each node against ``ontology/shapes.ttl``. The rules SHACL cannot state over a
+merged graph are checked here in Python: every source file holds exactly one named graph, named after the
+``ckg:Source`` it describes, and every ``ckg:`` term a curated file uses is declared in the ontology (a
+misspelt property would otherwise pass every shape silently).
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, serialize
+
+from .errors import ValidationError, Violation
+from .parse import ParsedDataset
+from .vocab import CKG, RDF, SH, compact
+
+_TYPE = RDF + "type"
+
+
+def validate(dataset: ParsedDataset, shapes_quads: list[Quad]) -> None:
+    """Raise :class:`ValidationError` listing every problem found; return quietly when all is well."""
+    violations = check_curation_rules(dataset)
+    violations += check_shapes(dataset, shapes_quads)
+    if violations:
+        raise ValidationError(violations)
+
+
+def check_curation_rules(dataset: ParsedDataset) -> list[Violation]:
+    """The rules of docs/vocabulary.md that are about files and graphs rather than nodes."""
+    violations: list[Violation] = []
+    declared = _declared_ckg_terms(dataset)
+    graph_owner: dict[str, str] = {}
+    for parsed in dataset.files:
+        shown = parsed.display
+        if parsed.file.kind in ("sources", "imported"):
+            violations += _check_source_file(parsed.quads, shown, graph_owner)
+        if parsed.file.kind != "ontology":
+            violations += _check_terms(parsed.quads, shown, declared)
+    return violations
+
+
+def _check_source_file(quads: list[Quad], shown: str, graph_owner: dict[str, str]) -> list[Violation]:
+    found: list[Violation] = []
+    graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)}
+    if any(isinstance(q.graph_name, DefaultGraph) for q in quads):
+        found.append(Violation(shown, None, "a source file keeps all its triples inside the named graph "
+                               "of its source; this one has triples outside any graph.", (shown,)))
+    if len(graphs) != 1:
+        found.append(Violation(shown, None, f"a source file holds exactly one named graph; this one holds "
+                               f"{len(graphs)}.", (shown,)))
+    for graph in sorted(graphs):
+        if graph in graph_owner:
+            found.append(Violation(compact(graph), None, f"the named graph is also written by "
+                                   f"{graph_owner[graph]}; each source has one file.", (shown,)))
+        graph_owner[graph] = shown
+        described = any(q.subject.value == graph and q.predicate.value == _TYPE
+                        and q.object.value == CKG + "Source" and q.graph_name.value == graph
+                        for q in quads if isinstance(q.graph_name, NamedNode))
+        if not described:
+            found.append(Violation(compact(graph), None, "a named graph must describe its own source: add "
+                                   f"'{compact(graph)} a ckg:Source' inside the graph.", (shown,)))
+    return found
+
+
+def _declared_ckg_terms(dataset: ParsedDataset) -> set[str]:
+    return {q.subject.value for parsed in dataset.files if parsed.file.kind == "ontology"
+            for q in parsed.quads if isinstance(q.subject, NamedNode) and q.subject.value.startswith(CKG)}
+
+
+def _check_terms(quads: list[Quad], shown: str, declared: set[str]) -> list[Violation]:
+    unknown: dict[str, str] = {}
+    for quad in quads:
+        for term in (quad.predicate, quad.object, quad.subject):
+            if isinstance(term, NamedNode) and term.value.startswith(CKG) and term.value not in declared:
+                unknown.setdefault(term.value, quad.subject.value)
+    return [Violation(compact(subject), compact(term), f"{compact(term)} is not a term of the citykg "
+                      "ontology (misspelt, or missing from ontology/citykg.ttl).", (shown,))
+            for term, subject in sorted(unknown.items())]
+
+
+def check_shapes(dataset: ParsedDataset, shapes_quads: list[Quad]) -> list[Violation]:
+    """Run pyshacl over the union of all graphs (the ontology included, so subclasses count)."""
+    import pyshacl
+    import rdflib
+
+    data = rdflib.Graph()
+    data.parse(data=_as_ntriples(dataset.quads), format="nt")
+    shapes = rdflib.Graph()
+    shapes.parse(data=_as_ntriples(shapes_quads), format="nt")
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                            allow_warnings=True, advanced=True)
+    if conforms:
+        return []
+    return sorted(_violations_from_report(results, dataset), key=lambda v: (v.files, v.focus, v.path or ""))
+
+
+def _violations_from_report(report, dataset: ParsedDataset) -> list[Violation]:
+    from rdflib import URIRef
+    from rdflib.namespace import SH as RSH
+
+    found = []
+    for result in report.subjects(RSH.resultSeverity, None):
+        severity = report.value(result, RSH.resultSeverity)
+        if severity is not None and str(severity) != SH + "Violation":
+            continue
+        focus = report.value(result, RSH.focusNode)
+        path = report.value(result, RSH.resultPath)
+        message = report.value(result, RSH.resultMessage)
+        focus_text = compact(str(focus)) if isinstance(focus, URIRef) else f"_:{focus}"
+        path_text = compact(str(path)) if isinstance(path, URIRef) else None
+        found.append(Violation(focus_text, path_text, str(message) if message else "fails a shape",
+                               dataset.files_describing(str(focus))))
+    return list(dict.fromkeys(found))
+
+
+def _as_ntriples(quads) -> str:
+    triples = (q.triple for q in quads)
+    return serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8")
