@@ -131,13 +131,13 @@ def test_unknown_export_format_is_refused(project):
 def test_sparql_syntax_error_gives_line_and_column(project):
     result = run_cli("query", "-e", "SELECT * WHERE { ?s ?p }", project=project)
     assert result.code == 1
-    assert result.stderr.startswith("Error: SPARQL syntax error at line 1, column 24:")
+    assert result.stderr.startswith("Error: SPARQL syntax error at line 1, column 25:")
     assert "Traceback" not in result.stderr
 
 
 def test_query_formats(project):
     sparql = "SELECT ?label WHERE { municipality:id-bandung rdfs:label ?label FILTER(lang(?label) = 'en') }"
-    assert run_cli("query", "-e", sparql, "--format", "csv", project=project).stdout == "label\r\nBandung\r\n"
+    assert run_cli("query", "-e", sparql, "--format", "csv", project=project).stdout == "label\nBandung\n"
     tsv = run_cli("query", "-e", sparql, "--format", "tsv", project=project).stdout
     assert tsv == '?label\n"Bandung"@en\n'
     data = json.loads(run_cli("query", "-e", sparql, "--format", "json", project=project).stdout)

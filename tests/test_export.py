@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
@@ -43,4 +43,6 @@ def test_export_parses_back_with_pyoxigraph(kg, tmp_path):
     out = tmp_path / "all.trig"
     kg.export("trig", out)
     quads = list(parse(path=out, format=RdfFormat.TRIG))
-    assert len(quads) == len(kg.store)
+    named = [q for q in kg.store if not isinstance(q.graph_name, DefaultGraph)]
+    assert len(quads) == len(named)
+    assert all(isinstance(q.graph_name, NamedNode) for q in quads)

@@ -11,14 +11,15 @@ from .conftest import select
 
 LABELLED_TERMS = """
     SELECT DISTINCT ?term WHERE {
-      ?term a ?kind . VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty }
+      ?term a ?kind .
+      VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty skos:Concept }
       FILTER(STRSTARTS(STR(?term), STR(ckg:)))
       FILTER NOT EXISTS { ?term %s } }"""
 
 
 @pytest.mark.parametrize("requirement", ['rdfs:label ?l FILTER(lang(?l) = "en")',
                                          'rdfs:label ?l FILTER(lang(?l) = "id")',
-                                         "rdfs:comment ?c"])
+                                         "rdfs:comment|skos:definition ?c"])
 def test_every_ckg_term_is_documented(kg, requirement):
     assert select(kg, LABELLED_TERMS % requirement) == []
 
@@ -36,7 +37,8 @@ def test_core_classes_of_the_design_exist(kg, term):
                                   "validUntil", "term", "formalizes", "date", "participant", "host",
                                   "location", "about", "evidence"])
 def test_core_properties_of_the_design_exist(kg, prop):
-    assert kg.query("ASK { ?p a ?kind FILTER(?kind IN (owl:ObjectProperty, owl:DatatypeProperty)) }",
+    assert kg.query("ASK { ?p a ?kind FILTER(?kind IN (owl:ObjectProperty, owl:DatatypeProperty, "
+                    "owl:AnnotationProperty)) }",
                     {"p": NamedNode(CKG + prop)})
 
 

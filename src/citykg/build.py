@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pyoxigraph import Quad
+from pyoxigraph import DefaultGraph, Quad
 
 from .infer import infer
 from .parse import ParsedDataset, parse_files
@@ -63,6 +63,17 @@ def check(project: Project, progress: Progress | None = None) -> tuple[ParsedDat
     return dataset, BuildReport(files=len(files), asserted=asserted, seconds=timings)
 
 
+def with_union_default_graph(quads: list[Quad]) -> list[Quad]:
+    """Add every distinct triple to the default graph as well.
+
+    Queries then read the default graph, where each fact appears once however many sources state it
+    (Oxigraph's union-default-graph mode repeats a triple per graph), while ``GRAPH ?g`` still tells
+    which sources state it.
+    """
+    union = dict.fromkeys(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
+    return quads + list(union)
+
+
 def build(project: Project, progress: Progress | None = None) -> BuildReport:
     """Check, infer and load; the previous store keeps answering until the new one is complete."""
     progress = progress or _Silent()
@@ -76,7 +87,7 @@ def build(project: Project, progress: Progress | None = None) -> BuildReport:
         report.inferred = len(inferred)
         started = time.perf_counter()
         progress.stage("Loading the store")
-        target = write_and_swap(project.store_path, asserted + inferred)
+        target = write_and_swap(project.store_path, with_union_default_graph(asserted + inferred))
         report.seconds["load"] = time.perf_counter() - started
         report.store = str(target)
     return report

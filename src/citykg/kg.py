@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from pyoxigraph import (
+    DefaultGraph,
     Literal,
     NamedNode,
     QueryBoolean,
@@ -24,9 +25,11 @@ from pyoxigraph import (
     RdfFormat,
     Store,
     Variable,
+    serialize,
 )
 
 from .build import BuildReport, Progress, build, check
+from .catalogue import CatalogueQuery, bind, load_catalogue, normalise_label
 from .errors import QueryError, UsageError
 from .project import Project
 from .store import open_read_only
@@ -47,6 +50,9 @@ EXPORT_FORMATS: dict[str, tuple[RdfFormat, bool]] = {
 #: Classes counted in the summary, in the order it shows them.
 SUMMARY_CLASSES = ("Country", "Municipality", "Organization", "Person", "Position", "Partnership",
                    "Agreement", "Event", "Sector", "Source")
+
+_LABELS = """SELECT ?class ?x ?label WHERE {
+  ?x a ?class ; rdfs:label|skos:prefLabel|skos:altLabel|ckg:localName|ckg:nameInSource ?label }"""
 
 _SPARQL_POSITION = re.compile(r"^error at (\d+):(\d+): ")
 
@@ -76,42 +82,67 @@ class KnowledgeGraph:
         return check(self.project, progress)[1]
 
     def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> QueryResult:
-        """Run a SPARQL query over the union of all graphs; ``bindings`` are bound, never pasted in.
+        """Run a SPARQL query; ``bindings`` are bound, never pasted in.
 
-        The citykg prefixes (``ckg:``, ``municipality:``, …) need no declaration.
+        The default graph is the de-duplicated union of all graphs (written by the build), so a fact
+        stated by two sources is one row; ``GRAPH ?g { … }`` reaches each source's graph. The citykg
+        prefixes (``ckg:``, ``municipality:``, …) need no declaration.
         """
         substitutions = {Variable(name): value for name, value in (bindings or {}).items()}
         try:
-            return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
-                                    substitutions=substitutions)
+            return self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
         except SyntaxError as error:
             raise QueryError(_sparql_syntax_message(str(error))) from None
         except (RuntimeError, OSError, ValueError) as error:
             raise QueryError(f"The query failed: {error}") from None
 
+    def catalogue(self) -> dict[str, CatalogueQuery]:
+        """The named queries of ``queries/``, by name."""
+        return load_catalogue(self.project.root / "queries")
+
+    def run(self, name: str, params: dict[str, str] | None = None) -> QueryResult:
+        """Run a catalogue query by name; ``params`` are strings (labels, dates…) checked and bound."""
+        queries = self.catalogue()
+        if name not in queries:
+            raise UsageError(f"There is no catalogue query {name!r}; 'citykg queries' lists them.")
+        query = queries[name]
+        return self.query(query.sparql, bind(query, params or {}, self.resolve))
+
+    def resolve(self, class_iri: str, label: str) -> list[str]:
+        """IRIs of the instances of ``class_iri`` whose label (any language, any case) is ``label``."""
+        wanted = normalise_label(label)
+        rows = self.query(_LABELS, {"class": NamedNode(class_iri)})
+        return sorted({row["x"].value for row in rows if normalise_label(row["label"].value) == wanted})
+
     def stats(self) -> dict[str, int]:
         """Counts a newcomer wants first: triples, graphs, and instances of each core class."""
-        counts = {"triples": len(self.store), "graphs": sum(1 for _ in self.store.named_graphs())}
+        triples = next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
+        counts = {"triples": int(triples), "graphs": sum(1 for _ in self.store.named_graphs())}
         per_class = {row["class"].value: int(row["n"].value) for row in self.query(
             "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class")}
         counts.update({name: per_class.get(CKG + name, 0) for name in SUMMARY_CLASSES})
         return counts
 
     def export(self, fmt: str, output: str | Path | IO[bytes] | None = None) -> bytes | None:
-        """Serialise the store. Graph formats get the union of all graphs, dataset formats every graph."""
+        """Serialise the store: graph formats (ttl, nt) get the union of all graphs, each triple once;
+        dataset formats (trig, nq, jsonld) get every named graph, the provenance, and not the union
+        (a build derives it again)."""
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"Unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.")
         rdf_format, keeps_graphs = EXPORT_FORMATS[fmt]
-        target = str(output) if isinstance(output, Path) else output
-        if keeps_graphs:
-            return self.store.dump(target, rdf_format, prefixes=_prefixes_for(rdf_format))
-        union = Store()
-        union.bulk_extend(q.triple for q in self.store)  # a set: a triple in two graphs appears once
-        return union.dump(target, rdf_format, from_graph=None, prefixes=_prefixes_for(rdf_format))
-
-
-def _prefixes_for(rdf_format: RdfFormat) -> dict[str, str] | None:
-    return PREFIXES if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
+        prefixes = PREFIXES if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
+        if not keeps_graphs:
+            target = str(output) if isinstance(output, Path) else output
+            return self.store.dump(target, rdf_format, from_graph=DefaultGraph(), prefixes=prefixes)
+        named = (q for q in self.store if not isinstance(q.graph_name, DefaultGraph))
+        data = serialize(named, format=rdf_format, prefixes=prefixes)
+        if output is None:
+            return data
+        if isinstance(output, (str, Path)):
+            Path(output).write_bytes(data)
+        else:
+            output.write(data)
+        return None
 
 
 def _sparql_syntax_message(raw: str) -> str:

@@ -99,7 +99,8 @@ def _violations_from_report(report, dataset: ParsedDataset) -> list[Violation]:
     from rdflib.namespace import SH as RSH
 
     found = []
-    for result in report.subjects(RSH.resultSeverity, None):
+    # Only top-level results: those of sh:node / sh:or also carry nested sh:detail results.
+    for result in report.objects(None, RSH.result):
         severity = report.value(result, RSH.resultSeverity)
         if severity is not None and str(severity) != SH + "Violation":
             continue

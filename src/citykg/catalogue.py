@@ -1,0 +1,171 @@
+"""The query catalogue: named SPARQL files in ``queries/``, each with a header that declares its
+parameters, and the binding of user-given values to those parameters.
+
+A catalogue file starts with comment lines::
+
+    # title: Partners of a municipality
+    # description: Every partner of the municipality, with its country and the partnership type.
+    # param city: municipality = Bandung ; The municipality whose partners are listed.
+
+Parameter kinds: municipality, country, sector, party (any municipality/organisation/country/person),
+date, iri, text, integer. Values reach the query only as pyoxigraph substitutions (SEP-0007), so a value
+is always a value, never SPARQL; pyoxigraph requires each parameter variable in the SELECT projection.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode
+
+from .errors import UsageError
+from .vocab import CKG, PREFIXES, XSD
+
+KINDS = ("municipality", "country", "sector", "party", "date", "iri", "text", "integer")
+#: kind → the class whose instances a label may name.
+LABELLED_KINDS = {"municipality": "Municipality", "country": "Country", "sector": "Sector", "party": "Party"}
+
+_HEADER = re.compile(r"^#\s*(title|description|param)\b\s*(.*)$")
+_PARAM = re.compile(r"^(?P<name>\w+)\s*:\s*(?P<kind>\w+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<doc>.*))?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str
+    default: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    """One ``.rq`` file: its name (the file stem), header and SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    sparql: str
+    path: Path
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def parameter(self, name: str) -> Parameter:
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise UsageError(f"Query {self.name!r} has no parameter {name!r} (its parameters: {known}).")
+
+
+def load_query(path: Path) -> CatalogueQuery:
+    """Read one catalogue file; a malformed header is an error that names the file and line."""
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, str] = {}
+    parameters: list[Parameter] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if not match:
+            if line.strip() and not line.lstrip().startswith("#"):
+                break
+            continue
+        key, value = match.groups()
+        if key != "param":
+            header[key] = value.strip()
+            continue
+        param = _PARAM.match(value.strip())
+        if not param or param["kind"] not in KINDS:
+            raise UsageError(f"{path}:{number}: a parameter is written '# param NAME: KIND [= DEFAULT] [; text]'"
+                             f" with KIND one of {', '.join(KINDS)}.")
+        parameters.append(Parameter(param["name"], param["kind"], param["default"] or None,
+                                    (param["doc"] or "").strip()))
+    if "title" not in header:
+        raise UsageError(f"{path}:1: a catalogue query needs a '# title:' line.")
+    return CatalogueQuery(path.stem, header["title"], header.get("description", ""), text, path,
+                          tuple(parameters))
+
+
+def load_catalogue(folder: Path) -> dict[str, CatalogueQuery]:
+    """Every ``*.rq`` file of a folder, by name."""
+    return {query.name: query for query in map(load_query, sorted(folder.glob("*.rq")))}
+
+
+def bind(query: CatalogueQuery, values: dict[str, str], resolve) -> dict[str, NamedNode | Literal]:
+    """Turn the user's strings (and the defaults) into RDF terms for each parameter.
+
+    ``resolve(kind_class_iri, label)`` returns the IRIs whose labels match, used for labelled kinds.
+    """
+    for name in values:
+        query.parameter(name)  # unknown names are an error, not silently ignored
+    bound: dict[str, NamedNode | Literal] = {}
+    for parameter in query.parameters:
+        raw = values.get(parameter.name, parameter.default)
+        if raw is None:
+            raise UsageError(f"Query {query.name!r} needs a value for {parameter.name!r} "
+                             f"({parameter.kind}): --param {parameter.name}=…")
+        bound[parameter.name] = to_term(parameter, raw, resolve)
+    return bound
+
+
+def to_term(parameter: Parameter, raw: str, resolve) -> NamedNode | Literal:
+    """Check one value against its kind and make it a term."""
+    kind = parameter.kind
+    if kind == "date":
+        if not _DATE.match(raw) or not _is_real_date(raw):
+            raise UsageError(f"Parameter {parameter.name!r} takes a date written YYYY-MM-DD; {raw!r} is not one.")
+        return Literal(raw, datatype=NamedNode(XSD + "date"))
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d+", raw):
+            raise UsageError(f"Parameter {parameter.name!r} takes a whole number; {raw!r} is not one.")
+        return Literal(raw, datatype=NamedNode(XSD + "integer"))
+    if kind == "text":
+        return Literal(raw)
+    iri = expand(raw)
+    if kind == "iri":
+        if iri is None:
+            raise UsageError(f"Parameter {parameter.name!r} takes an IRI (or prefix:name); {raw!r} is not one.")
+        return iri
+    if iri is not None:
+        return iri
+    matches = resolve(CKG + LABELLED_KINDS[kind], raw)
+    if len(matches) == 1:
+        return NamedNode(matches[0])
+    if not matches:
+        raise UsageError(f"No {kind} is called {raw!r}.")
+    names = ", ".join(sorted(matches))
+    raise UsageError(f"{raw!r} names {len(matches)} {kind} entities; use one of: {names}.")
+
+
+def expand(raw: str) -> NamedNode | None:
+    """``<https://…>``, ``https://…`` or ``municipality:id-bandung`` → NamedNode; anything else → None."""
+    text = raw.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    prefix, _, local = text.partition(":")
+    if prefix in PREFIXES and local and not local.startswith("//"):
+        text = PREFIXES[prefix] + local
+    if not re.match(r"^[a-z][a-z0-9+.-]*://\S+$", text, re.I):
+        return None
+    try:
+        return NamedNode(text)
+    except ValueError:
+        return None
+
+
+def normalise_label(label: str) -> str:
+    """Case, accents and spacing do not matter when a user names a place: "São Paulo" = "sao paulo"."""
+    decomposed = unicodedata.normalize("NFKD", label)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def _is_real_date(text: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
