@@ -17,10 +17,13 @@ REPO = Path(__file__).resolve().parents[1]
 CITYKG = [sys.executable, "-m", "citykg"]
 
 
-def copy_project(target: Path) -> Path:
-    """The curated text of this repository, copied so that tests may break it without harm."""
-    for folder in ("ontology", "graph"):
-        shutil.copytree(REPO / folder, target / folder)
+def copy_project(target: Path, folders: tuple[str, ...] = ("ontology", "graph/reference", "graph/sources",
+                                                           "queries")) -> Path:
+    """The curated text of this repository (by default the seed graph, without graph/imported), copied so
+    that tests may break it without harm."""
+    for folder in folders:
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, target / folder)
     return target
 
 
