@@ -7,6 +7,7 @@ stray or missing punctuation mark, a truncated file, a changed character inside 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from citykg import CityKGError, KnowledgeGraph
 
-from .conftest import copy_project
+from .conftest import REPO, copy_project
 
 PUNCTUATION = list('<>"{}.;,@^#:\\_ \n') + ["^^xsd:date", "ckg:", "a", '"""', "@id", "<http://x/>"]
 
@@ -47,37 +48,44 @@ def mutated(draw, text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def fuzz_project(tmp_path_factory) -> Path:
+def fuzz_project(tmp_path_factory) -> dict:
+    """The project and the content of its store as last built (a failed build must leave it so)."""
     project = copy_project(tmp_path_factory.mktemp("fuzz"))
     KnowledgeGraph(project).build()
-    return project
+    return {"path": project, "store": _snapshot(project)}
 
 
 def _snapshot(project: Path) -> frozenset[str]:
     return frozenset(KnowledgeGraph(project).export("nq").decode("utf-8").splitlines())
 
 
-def _curated_files() -> list[str]:
-    root = Path(__file__).resolve().parents[1]
-    folders = ("graph/reference", "graph/sources")
-    return [str(p.relative_to(root)) for folder in folders for p in sorted((root / folder).glob("*.trig"))]
+def _curated_files(folder: str) -> list[str]:
+    return [str(p.relative_to(REPO)) for p in sorted((REPO / folder).glob("*.trig"))]
+
+
+#: 500 mutations of the source files and 500 of the reference files: 1,000 in all (split in two tests so
+#: that pytest-xdist can run the halves on both cores).
+EXAMPLES = int(os.environ.get("CITYKG_FUZZ_EXAMPLES", "500"))
 
 
 @pytest.mark.slow
-@settings(max_examples=1000, deadline=None, derandomize=True,
+@pytest.mark.parametrize("folder", ["graph/sources", "graph/reference"])
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(data=st.data())
-def test_every_mutation_builds_or_fails_cleanly_and_keeps_the_store(fuzz_project, data):
-    relative = data.draw(st.sampled_from(_curated_files()), label="file")
-    target = fuzz_project / relative
-    original = (Path(__file__).resolve().parents[1] / relative).read_text(encoding="utf-8")
-    before = _snapshot(fuzz_project)
-    target.write_text(data.draw(mutated(original), label="mutated"), encoding="utf-8")
+def test_every_mutation_builds_or_fails_cleanly_and_keeps_the_store(fuzz_project, folder, data):
+    project = fuzz_project["path"]
+    relative = data.draw(st.sampled_from(_curated_files(folder)), label="file")
+    original = REPO / relative
+    (project / relative).write_text(data.draw(mutated(original.read_text(encoding="utf-8")), label="mutated"),
+                                    encoding="utf-8")
     try:
-        KnowledgeGraph(fuzz_project).build()
+        KnowledgeGraph(project).build()
     except CityKGError as error:
         assert str(error)  # a message for the user, never empty
-        assert _snapshot(fuzz_project) == before
+        assert _snapshot(project) == fuzz_project["store"]
+    else:
+        fuzz_project["store"] = _snapshot(project)  # a valid mutation is the new last good store
     finally:
-        shutil.copyfile(Path(__file__).resolve().parents[1] / relative, target)
+        shutil.copyfile(original, project / relative)

@@ -8,8 +8,15 @@ A catalogue file starts with comment lines::
     # param city: municipality = Bandung ; The municipality whose partners are listed.
 
 Parameter kinds: municipality, country, sector, party (any municipality/organisation/country/person),
-date, iri, text, integer. Values reach the query only as pyoxigraph substitutions (SEP-0007), so a value
-is always a value, never SPARQL; pyoxigraph requires each parameter variable in the SELECT projection.
+date (YYYY-MM-DD or ``today``), iri, text, integer. Values reach the query only as pyoxigraph
+substitutions (SEP-0007), so a value is always a value, never SPARQL; pyoxigraph requires each parameter
+variable in the SELECT projection.
+
+A remote SPARQL endpoint has no substitutions. There the bound terms travel in a ``VALUES`` block put at
+the start of the query's outermost ``WHERE`` group (:func:`with_values`), written from each term's own
+N-Triples form, which pyoxigraph escapes (a quote in a label becomes ``\"``): still a typed value, never
+user text pasted into SPARQL. A catalogue query uses its parameters in that outermost group (not only
+inside a sub-select), so both ways of binding give the same answer; tests check this for every query.
 """
 
 from __future__ import annotations
@@ -113,6 +120,10 @@ def to_term(parameter: Parameter, raw: str, resolve) -> NamedNode | Literal:
     """Check one value against its kind and make it a term."""
     kind = parameter.kind
     if kind == "date":
+        if raw.strip().lower() == "today":
+            import datetime
+
+            raw = datetime.date.today().isoformat()
         if not _DATE.match(raw) or not _is_real_date(raw):
             raise UsageError(f"Parameter {parameter.name!r} takes a date written YYYY-MM-DD; {raw!r} is not one.")
         return Literal(raw, datatype=NamedNode(XSD + "date"))
@@ -152,6 +163,41 @@ def expand(raw: str) -> NamedNode | None:
         return NamedNode(text)
     except ValueError:
         return None
+
+
+#: What ``mask`` blanks out: comments, strings (long ones first) and IRIs, whose text is not SPARQL syntax.
+_OPAQUE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*')
+_WHERE = re.compile(r"(?<![\w?$:])WHERE\s*\{", re.IGNORECASE)
+
+
+def mask(sparql: str) -> str:
+    """The query with comments, string literals and IRIs replaced by spaces (same length), so that a
+    keyword search finds only real keywords: ``"SERVICE"`` in a label or ``# WHERE`` in a comment is not
+    one."""
+    return _OPAQUE.sub(lambda match: " " * len(match.group()), sparql)
+
+
+def with_values(sparql: str, bound: dict[str, NamedNode | Literal]) -> str:
+    """The query with ``VALUES (?a ?b) { (term term) }`` opening its outermost WHERE group.
+
+    Terms are written in their N-Triples form (``str()`` of a pyoxigraph term), which escapes quotes and
+    backslashes and rejects malformed IRIs at construction, so a value cannot end the block early.
+    """
+    if not bound:
+        return sparql
+    where = _WHERE.search(mask(sparql))
+    if where is None:
+        raise UsageError("A query with parameters must have an explicit 'WHERE {' to run on a remote endpoint.")
+    names = " ".join("?" + name for name in bound)
+    terms = " ".join(str(term) for term in bound.values())
+    block = "\n  VALUES (" + names + ") { (" + terms + ") }"
+    return sparql[:where.end()] + block + sparql[where.end():]
+
+
+def prologue(prefixes: dict[str, str]) -> str:
+    """``PREFIX`` lines for the prefixes citykg predeclares, for endpoints that know none of them."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
 
 
 def normalise_label(label: str) -> str:
