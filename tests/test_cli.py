@@ -151,3 +151,23 @@ def test_query_reads_a_file(project, tmp_path):
     query.write_text("ASK { municipality:id-bandung ckg:partnerOf municipality:my-petaling-jaya }")
     result = run_cli("query", str(query), "--format", "json", project=project)
     assert json.loads(result.stdout)["boolean"] is True
+
+
+def test_store_location_from_option_and_environment(tmp_path):
+    project = copy_project(tmp_path / "p")
+    by_env = tmp_path / "env-store"
+    assert run_cli("build", "-q", project=project, env={"CITYKG_STORE": str(by_env)}).code == 0
+    assert by_env.is_symlink() and not (project / ".citykg" / "store").exists()
+    by_option = tmp_path / "option-store"
+    assert run_cli("--store", str(by_option), "build", "-q", project=project).code == 0
+    result = run_cli("--store", str(by_option), "stats", "--format", "json", project=project)
+    assert json.loads(result.stdout)["Source"] == 5
+
+
+def test_rebuilds_keep_the_current_and_the_previous_store_only(project):
+    for _ in range(3):
+        assert run_cli("build", "-q", project=project).code == 0
+    builds = sorted(p.name for p in (project / ".citykg" / "store.builds").iterdir())
+    assert len(builds) == 2
+    current = (project / ".citykg" / "store").resolve().name
+    assert current in builds
