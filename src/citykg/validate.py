@@ -81,7 +81,6 @@ def _check_terms(quads: list[Quad], shown: str, declared: set[str]) -> list[Viol
 def check_shapes(dataset: ParsedDataset, shapes_quads: list[Quad]) -> list[Violation]:
     """Run pyshacl over the union of all graphs (the ontology included, so subclasses count)."""
     import pyshacl
-    import rdflib
 
     data = _as_rdflib(dataset.quads)
     shapes = _as_rdflib(shapes_quads)
