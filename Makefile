@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test build lint clean
+.PHONY: run run-seeds import test build lint clean
 
 $(BIN)/citykg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,12 +11,25 @@ $(BIN)/citykg: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# `make run` builds the full graph (curated seeds + graph/imported/); `make run-seeds` the seeds alone.
 run: $(BIN)/citykg
 	$(BIN)/citykg build
-	$(BIN)/citykg stats
+	$(BIN)/citykg centrality --top 10
 
+run-seeds: $(BIN)/citykg
+	$(BIN)/citykg build --seeds-only
+	$(BIN)/citykg centrality --top 10
+
+# Regenerate graph/imported/ from the data sets kept in data/raw/ (docs/import.md).
+import: $(BIN)/citykg
+	$(BIN)/citykg import hekman data/raw/hekman_twin_cities_raw.csv \
+		--coordinates data/raw/hekman_twin_cities_geocoded.csv --report data/reports/import-hekman.md
+	$(BIN)/citykg import wikidata-p190 data/raw/l3viathan_relations.tsv data/raw/l3viathan_names.tsv \
+		--report data/reports/import-wikidata-p190.md
+
+# Two workers: the suite's long half (the build fuzzing) runs beside the rest.
 test: $(BIN)/citykg
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 lint: $(BIN)/citykg
 	$(BIN)/pip install --quiet ruff

@@ -1,20 +1,24 @@
-"""parse → validate → infer → load: turn the curated text files into a fresh on-disk store.
+"""parse → (infer, validate) ∥ load: turn the curated text files into a fresh on-disk store.
 
 Nothing touches the existing store until every step has succeeded; then the new store is swapped in.
+The load into a fresh directory overlaps inference and validation (docs/bench-build.md has the figures):
+it is thrown away if they fail.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pyoxigraph import DefaultGraph, Quad
+from pyoxigraph import BlankNode, DefaultGraph, Quad, RdfFormat, serialize
 
 from .infer import infer
 from .parse import ParsedDataset, parse_files
 from .project import Project
-from .store import build_lock, write_and_swap
+from .store import build_lock, bulk_load_nquads, discard, new_build_dir, publish
 from .validate import validate
 
 
@@ -55,9 +59,9 @@ def check(project: Project, progress: Progress | None = None) -> tuple[ParsedDat
     dataset = parse_files(files, project.root, on_file=lambda _: progress.advance())
     timings["parse"] = time.perf_counter() - started
     started = time.perf_counter()
-    progress.stage("Validating (SHACL and curation rules)")
+    progress.stage("Validating (curation rules)")
     shapes = [q for parsed in dataset.files if parsed.file.path == project.shapes_path for q in parsed.quads]
-    validate(dataset, shapes)
+    validate(dataset, shapes, progress)
     timings["validate"] = time.perf_counter() - started
     asserted = sum(len(parsed.quads) for parsed in dataset.files)
     return dataset, BuildReport(files=len(files), asserted=asserted, seconds=timings)
@@ -75,19 +79,120 @@ def with_union_default_graph(quads: list[Quad]) -> list[Quad]:
 
 
 def build(project: Project, progress: Progress | None = None) -> BuildReport:
-    """Check, infer and load; the previous store keeps answering until the new one is complete."""
+    """Parse, infer, validate and load; the previous store keeps answering until the new one is complete.
+
+    A loader thread bulk-loads into a fresh directory (in Rust, without the GIL) while the main thread
+    infers and validates: the asserted quads are handed over as soon as they are parsed, the inferred ones
+    when they are known. The directory is published only if validation passed, and deleted otherwise.
+    """
     progress = progress or _Silent()
     with build_lock(project.store_path):
-        dataset, report = check(project, progress)
+        files = project.curated_files()
+        timings: dict[str, float] = {}
         started = time.perf_counter()
-        progress.stage("Inferring")
-        asserted: list[Quad] = list(dataset.quads)
-        inferred = infer(asserted)
-        report.seconds["infer"] = time.perf_counter() - started
-        report.inferred = len(inferred)
-        started = time.perf_counter()
-        progress.stage("Loading the store")
-        target = write_and_swap(project.store_path, with_union_default_graph(asserted + inferred))
-        report.seconds["load"] = time.perf_counter() - started
-        report.store = str(target)
+        progress.stage("Parsing", total=len(files))
+        dataset = parse_files(files, project.root, on_file=lambda _: progress.advance())
+        timings["parse"] = time.perf_counter() - started
+        target = new_build_dir(project.store_path)
+        loader = _Loader(target)
+        try:
+            started = time.perf_counter()
+            progress.stage("Inferring")
+            asserted: list[Quad] = list(dataset.quads)
+            loader.put(asserted)
+            inferred = infer(asserted)
+            loader.put(inferred)
+            loader.close()
+            timings["infer"] = time.perf_counter() - started
+            started = time.perf_counter()
+            progress.stage("Validating (curation rules)")
+            shapes = [q for p in dataset.files if p.file.path == project.shapes_path for q in p.quads]
+            validate(dataset, shapes, progress)
+            timings["validate"] = time.perf_counter() - started
+            started = time.perf_counter()
+            progress.stage("Loading the store", total=loader.chunks)
+            loader.wait(progress)
+            timings["load"] = time.perf_counter() - started
+        except BaseException:
+            loader.abort()
+            discard(target)
+            raise
+        report = BuildReport(files=len(files), asserted=len(asserted), inferred=len(inferred), seconds=timings)
+        report.store = str(publish(project.store_path, target))
     return report
+
+
+def _has_blank_node(quad: Quad) -> bool:
+    return isinstance(quad.subject, BlankNode) or isinstance(quad.object, BlankNode)
+
+
+#: Quads per bulk_load call: small enough for a lively progress bar, large enough to cost nothing.
+CHUNK = 100_000
+
+
+class _Loader:
+    """A thread that bulk-loads N-Quads chunks, in the order given, into a fresh store directory."""
+
+    def __init__(self, target) -> None:
+        self.chunks = 0
+        self._todo: queue.Queue = queue.Queue()
+        self._done: queue.Queue = queue.Queue()
+        self._closed = False
+        self._aborted = False
+        self.thread = threading.Thread(target=self._run, args=(target,), daemon=True)
+        self.thread.start()
+
+    def put(self, quads: list[Quad]) -> None:
+        """Queue ``quads`` in their graphs and, again without a graph, for the union default graph.
+
+        Serialising is done in Rust, and the store, a set, de-duplicates a triple that several graphs
+        state (see :func:`with_union_default_graph`), which is much faster than doing it in Python.
+        ``bulk_load`` gives the blank nodes of each document fresh identifiers, which would break a blank
+        node's links across chunks and between a graph and the union; so quads with a blank node go in as
+        Python objects (``bulk_extend`` keeps their identifiers), and only the others as N-Quads text.
+        """
+        blank = [q for q in quads if _has_blank_node(q)]
+        plain = [q for q in quads if not _has_blank_node(q)] if blank else quads
+        for i in range(0, len(plain), CHUNK):
+            part = plain[i:i + CHUNK]
+            self._todo.put(serialize(part, format=RdfFormat.N_QUADS))
+            self._todo.put(serialize((q.triple for q in part), format=RdfFormat.N_TRIPLES))
+            self.chunks += 2
+        if blank:
+            self._todo.put(with_union_default_graph(blank))
+            self.chunks += 1
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._todo.put(None)
+
+    def abort(self) -> None:
+        """Stop after the chunk being loaded (the build failed) and wait for the thread to end."""
+        self._aborted = True
+        self.close()
+        self.thread.join()
+
+    def wait(self, progress: Progress) -> None:
+        """Advance ``progress`` per loaded chunk until all are in; re-raise the loader's error."""
+        while True:
+            item = self._done.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            progress.advance(item)
+
+    def _chunks(self):
+        while not self._aborted:
+            chunk = self._todo.get()
+            if chunk is None or self._aborted:
+                return
+            yield chunk
+
+    def _run(self, target) -> None:
+        try:
+            bulk_load_nquads(target, self._chunks(), on_chunk=lambda: self._done.put(1))
+            self._done.put(None)
+        except BaseException as error:  # handed to the main thread, which re-raises it
+            self._done.put(error)

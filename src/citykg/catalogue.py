@@ -35,7 +35,7 @@ KINDS = ("municipality", "country", "sector", "party", "date", "iri", "text", "i
 #: kind → the class whose instances a label may name.
 LABELLED_KINDS = {"municipality": "Municipality", "country": "Country", "sector": "Sector", "party": "Party"}
 
-_HEADER = re.compile(r"^#\s*(title|description|param)\b\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param)\b:?\s*(.*)$")
 _PARAM = re.compile(r"^(?P<name>\w+)\s*:\s*(?P<kind>\w+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<doc>.*))?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

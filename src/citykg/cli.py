@@ -52,10 +52,17 @@ def _kg(ctx: click.Context):
 
 @main.command()
 @click.option("--quiet", "-q", is_flag=True, help="No progress, no summary.")
+@click.option("--seeds-only", is_flag=True, help="Leave graph/imported/ out: the curated seed graph alone.")
 @click.pass_context
-def build(ctx: click.Context, quiet: bool) -> None:
+def build(ctx: click.Context, quiet: bool, seeds_only: bool) -> None:
     """Parse, validate and infer, then swap in a new store."""
     kg = _kg(ctx)
+    if seeds_only:
+        import dataclasses
+
+        from .project import SEED_KINDS
+
+        kg.project = dataclasses.replace(kg.project, kinds=SEED_KINDS)
     if quiet:
         kg.build()
         return
@@ -137,16 +144,23 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"]),
               help="table, a SPARQL results format (SELECT/ASK) or an RDF format (CONSTRUCT/DESCRIBE).")
+@click.option("--endpoint", metavar="URL",
+              help="Run on this SPARQL 1.1 endpoint instead of the local store (e.g. http://127.0.0.1:8000/sparql).")
 @click.pass_context
 def query(ctx: click.Context, query_file: str | None, expression: str | None, params: tuple[str, ...],
-          fmt: str) -> None:
+          fmt: str, endpoint: str | None) -> None:
     """Run a catalogue query by NAME, a SPARQL file, or -e TEXT, over all graphs.
 
     The citykg prefixes (ckg:, municipality:, sector:, …) are predeclared.
     """
     if (query_file is None) == (expression is None):
         raise click.UsageError("Give a catalogue query name, a query file or -e 'SPARQL' (exactly one).")
-    kg = _kg(ctx)
+    if endpoint:
+        from .remote import RemoteGraph
+
+        kg = RemoteGraph(endpoint, ctx.obj["project"])
+    else:
+        kg = _kg(ctx)
     if query_file is not None and not query_file.endswith(".rq") and not Path(query_file).is_file():
         result = kg.run(query_file, _parse_params(params))
     else:
@@ -171,12 +185,21 @@ def query(ctx: click.Context, query_file: str | None, expression: str | None, pa
 
 
 @main.command()
-@click.option("--format", "fmt", required=True, type=click.Choice(["ttl", "nt", "trig", "nq", "jsonld"]),
-              help="ttl/nt: the union of all graphs; trig/nq/jsonld: every named graph.")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["ttl", "nt", "trig", "nq", "jsonld", "graphml", "gexf"]),
+              help="ttl/nt: the union of all graphs; trig/nq/jsonld: every named graph; graphml/gexf: a network.")
+@click.option("--network", type=click.Choice(["municipalities", "countries", "actors", "sectors", "shared-sectors"]),
+              help="Export this network projection (with --format graphml or gexf) instead of the RDF.")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, out: Path | None) -> None:
-    """Write the whole store in an RDF format."""
+def export(ctx: click.Context, fmt: str, network: str | None, out: Path | None) -> None:
+    """Write the whole store in an RDF format, or a network projection as GraphML/GEXF (for Gephi)."""
+    if (network is not None) != (fmt in ("graphml", "gexf")):
+        raise click.UsageError("--network NAME goes with --format graphml or gexf, and those need --network.")
+    if network is not None:
+        from .cli_network import export_network
+
+        return export_network(ctx, network, fmt, out)
     kg = _kg(ctx)
     if out is None:
         sys.stdout.buffer.write(kg.export(fmt))
@@ -198,3 +221,4 @@ def _stats_table(counts: dict[str, int]):
 
 # Commands of other areas live in their own modules and register themselves on `main` when imported;
 # each such module imports only click at import time, so start-up stays fast.
+from . import cli_import, cli_network, cli_sparql, cli_viz  # noqa: E402,F401

@@ -11,7 +11,9 @@ The CLI is a thin wrapper over this class, so whatever the CLI does a script can
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 from typing import IO
 
@@ -63,6 +65,11 @@ class KnowledgeGraph:
     def __init__(self, project: str | Path | None = None, store: str | Path | None = None) -> None:
         self.project = Project.locate(project, store)
         self._store: Store | None = None
+        # Caches for run(): the catalogue (re-read when a .rq file changes) and, per class, the label
+        # index of the open store (a read-only snapshot, so valid until the store is reopened).
+        self._catalogue: tuple[tuple, dict[str, CatalogueQuery]] | None = None
+        self._catalogue_checked = 0.0
+        self._labels: dict[str, dict[str, set[str]]] = {}
 
     @property
     def store(self) -> Store:
@@ -75,6 +82,7 @@ class KnowledgeGraph:
         """Parse, validate, infer and load; then reopen so that queries see the new store."""
         report = build(self.project, progress)
         self._store = None
+        self._labels = {}
         return report
 
     def validate(self, progress: Progress | None = None) -> BuildReport:
@@ -97,8 +105,20 @@ class KnowledgeGraph:
             raise QueryError(f"The query failed: {error}") from None
 
     def catalogue(self) -> dict[str, CatalogueQuery]:
-        """The named queries of ``queries/``, by name."""
-        return load_catalogue(self.project.root / "queries")
+        """The named queries of ``queries/``, by name.
+
+        Read again when a file changed; that is checked at most once a second, since stat-ing every file
+        costs as much as a small query (docs/bench-queries.md).
+        """
+        now = time.monotonic()
+        if self._catalogue is None or now - self._catalogue_checked > 1.0:
+            self._catalogue_checked = now
+            folder = self.project.root / "queries"
+            stamp = tuple(sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+                                 for entry in os.scandir(folder) if entry.name.endswith(".rq")))
+            if self._catalogue is None or self._catalogue[0] != stamp:
+                self._catalogue = (stamp, load_catalogue(folder))
+        return self._catalogue[1]
 
     def run(self, name: str, params: dict[str, str] | None = None) -> QueryResult:
         """Run a catalogue query by name; ``params`` are strings (labels, dates…) checked and bound."""
@@ -110,9 +130,12 @@ class KnowledgeGraph:
 
     def resolve(self, class_iri: str, label: str) -> list[str]:
         """IRIs of the instances of ``class_iri`` whose label (any language, any case) is ``label``."""
-        wanted = normalise_label(label)
-        rows = self.query(_LABELS, {"class": NamedNode(class_iri)})
-        return sorted({row["x"].value for row in rows if normalise_label(row["label"].value) == wanted})
+        if class_iri not in self._labels:
+            index: dict[str, set[str]] = {}
+            for row in self.query(_LABELS, {"class": NamedNode(class_iri)}):
+                index.setdefault(normalise_label(row["label"].value), set()).add(row["x"].value)
+            self._labels[class_iri] = index
+        return sorted(self._labels[class_iri].get(normalise_label(label), ()))
 
     def stats(self) -> dict[str, int]:
         """Counts a newcomer wants first: triples, graphs, and instances of each core class."""

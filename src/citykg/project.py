@@ -21,6 +21,10 @@ LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+#: The curated seed graph alone: everything but graph/imported (``citykg build --seeds-only``).
+SEED_KINDS: tuple[str, ...] = ("ontology", "reference", "sources")
+
+
 @dataclass(frozen=True)
 class CuratedFile:
     """One text file of the project and the role it plays in the build."""
@@ -42,6 +46,8 @@ class Project:
 
     root: Path
     store_path: Path
+    #: The kinds of curated file this project builds from; ``SEED_KINDS`` leaves graph/imported out.
+    kinds: tuple[str, ...] = tuple(LAYOUT)
 
     @classmethod
     def locate(cls, root: str | Path | None = None, store: str | Path | None = None) -> Project:
@@ -52,10 +58,10 @@ class Project:
         store = store or os.environ.get("CITYKG_STORE") or found / ".citykg" / "store"
         return cls(root=found.resolve(), store_path=Path(store).absolute())
 
-    def curated_files(self, kinds: tuple[str, ...] = tuple(LAYOUT)) -> list[CuratedFile]:
+    def curated_files(self, kinds: tuple[str, ...] | None = None) -> list[CuratedFile]:
         """Every curated file, ontology first, each folder sorted by name so builds are reproducible."""
         files: list[CuratedFile] = []
-        for kind in kinds:
+        for kind in self.kinds if kinds is None else kinds:
             folder, patterns = LAYOUT[kind]
             paths = {p for pattern in patterns for p in (self.root / folder).glob(pattern)}
             files.extend(CuratedFile(p, kind) for p in sorted(paths))

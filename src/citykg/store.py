@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pyoxigraph import Quad, Store
+from pyoxigraph import Quad, RdfFormat, Store
 
 from .errors import StoreError, StoreLockedError, StoreMissingError
 
@@ -65,20 +65,56 @@ def write_and_swap(path: Path, quads: Iterable[Quad]) -> Path:
 
     On any failure the new directory is removed and the store link is untouched.
     """
+    from pyoxigraph import serialize
+
+    target = new_build_dir(path)
+    bulk_load_nquads(target, [serialize(quads, format=RdfFormat.N_QUADS)])
+    return publish(path, target)
+
+
+def new_build_dir(path: Path) -> Path:
+    """A fresh, not yet published build directory for the store at ``path``."""
     builds = path.parent / f"{path.name}.builds"
     builds.mkdir(parents=True, exist_ok=True)
-    target = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    return builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+
+
+def bulk_load_nquads(target: Path, chunks: Iterable[bytes | list[Quad]], on_chunk=None) -> None:
+    """Bulk-load N-Quads chunks into the fresh directory ``target`` (parsed in Rust, without the GIL).
+
+    A chunk may also be a list of quads, loaded as they are (their blank nodes keep their identifiers).
+
+    ``on_chunk()`` is called after each chunk, for a progress bar. On failure the directory is removed.
+    """
     try:
         store = open_writable(target)
-        store.bulk_extend(quads)
+        for chunk in chunks:
+            if isinstance(chunk, bytes):
+                store.bulk_load(input=chunk, format=RdfFormat.N_QUADS)
+            else:
+                store.bulk_extend(chunk)
+            if on_chunk is not None:
+                on_chunk()
         store.flush()
         del store  # closes RocksDB and releases its lock before the directory is published
+    except BaseException:
+        discard(target)
+        raise
+
+
+def publish(path: Path, target: Path) -> Path:
+    """Make the loaded build directory ``target`` the store (atomic link swap); prune old builds."""
+    try:
         _swap_link(path, target)
     except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
+        discard(target)
         raise
-    _prune(builds, keep={target.name, *_current_name(path)})
+    _prune(target.parent, keep={target.name, *_current_name(path)})
     return target
+
+
+def discard(target: Path) -> None:
+    shutil.rmtree(target, ignore_errors=True)
 
 
 def _swap_link(path: Path, target: Path) -> None:

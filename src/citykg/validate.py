@@ -17,10 +17,31 @@ from .vocab import CKG, RDF, SH, compact
 _TYPE = RDF + "type"
 
 
-def validate(dataset: ParsedDataset, shapes_quads: list[Quad]) -> None:
-    """Raise :class:`ValidationError` listing every problem found; return quietly when all is well."""
+def validate(dataset: ParsedDataset, shapes_quads: list[Quad], progress=None) -> None:
+    """Raise :class:`ValidationError` listing every problem found; return quietly when all is well.
+
+    The curated files (ontology, reference, sources) go through pyshacl. Imported files (thousands of
+    nodes) go through citykg.shapes, which applies the same shapes file to every node they describe, over
+    the union with the curated graph (so a partner or a country defined elsewhere counts).
+    ``progress`` (a citykg.build.Progress, optional) is told when each part starts and how far it got.
+    """
+    from .shapes import UnsupportedShape
+
     violations = check_curation_rules(dataset)
-    violations += check_shapes(dataset, shapes_quads)
+    curated = [parsed for parsed in dataset.files if parsed.file.kind != "imported"]
+    imported = [parsed for parsed in dataset.files if parsed.file.kind == "imported"]
+    if progress is not None:
+        progress.stage("Validating the curated graph (SHACL)")
+    try:
+        found = check_shapes(dataset, shapes_quads, [q for parsed in curated for q in parsed.quads])
+        if imported:
+            found += check_imported(dataset, shapes_quads, imported, progress)
+    except UnsupportedShape:
+        # The shapes use a feature citykg.shapes lacks: pyshacl over everything, slow but complete.
+        if progress is not None:
+            progress.stage("Validating everything with pyshacl (the shapes need it)")
+        found = check_shapes(dataset, shapes_quads)
+    violations += found
     if violations:
         raise ValidationError(violations)
 
@@ -78,16 +99,35 @@ def _check_terms(quads: list[Quad], shown: str, declared: set[str]) -> list[Viol
             for term, subject in sorted(unknown.items())]
 
 
-def check_shapes(dataset: ParsedDataset, shapes_quads: list[Quad]) -> list[Violation]:
-    """Run pyshacl over the union of all graphs (the ontology included, so subclasses count)."""
+def check_shapes(dataset: ParsedDataset, shapes_quads: list[Quad], quads=None) -> list[Violation]:
+    """Run pyshacl over the union of the given quads (default: all; the ontology included, so subclasses
+    count)."""
     import pyshacl
 
-    data = _as_rdflib(dataset.quads)
+    data = _as_rdflib(dataset.quads if quads is None else quads)
     shapes = _as_rdflib(shapes_quads)
     conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
     if conforms:
         return []
     return sorted(_violations_from_report(results, dataset), key=lambda v: (v.files, v.focus, v.path or ""))
+
+
+def check_imported(dataset: ParsedDataset, shapes_quads: list[Quad], imported: list,
+                   progress=None) -> list[Violation]:
+    """Apply the shapes (citykg.shapes) to every node that an imported file says something about."""
+    from .shapes import DataIndex, Shapes
+
+    shapes = Shapes(shapes_quads)
+    scope = {quad.subject for parsed in imported for quad in parsed.quads}
+    on_shape = None
+    if progress is not None:
+        progress.stage(f"Validating {len(scope):,} imported nodes (same shapes)", total=len(shapes.roots))
+        on_shape = progress.advance
+    results = shapes.validate(DataIndex(dataset.quads), scope, on_shape)
+    found = [Violation(compact(r.focus.value) if isinstance(r.focus, NamedNode) else f"_:{r.focus.value}",
+                       compact(r.path) if r.path else None, r.message, dataset.files_describing(r.focus.value))
+             for r in results]
+    return sorted(dict.fromkeys(found), key=lambda v: (v.files, v.focus, v.path or ""))
 
 
 def _violations_from_report(report, dataset: ParsedDataset) -> list[Violation]:

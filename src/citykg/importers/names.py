@@ -81,6 +81,6 @@ def parse_name(text: str, country_words: tuple[str, ...] = ()) -> PlaceName:
 
 
 def _without_country(name: PlaceName, country_words: tuple[str, ...]) -> PlaceName:
-    if name.qualifier is not None and slug(name.qualifier) in country_words:
+    if name.qualifier is not None and slug(name.qualifier) in (*country_words, name.base_key):
         return PlaceName(name.text, name.base)
     return name

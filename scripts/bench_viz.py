@@ -1,0 +1,162 @@
+"""Benchmark of ``citykg viz``: export time in Python and time until the page is interactive in headless
+Chromium, for synthetic municipality networks of several sizes (and, with --project, a real store).
+
+"Interactive" = from the start of navigation (file:// URL) to vis-network's first ``afterDrawing`` event,
+when the page answers clicks, hover and filters (``window.citykgReadyAt``, a performance.now() stamp). The
+goal of issue 5 is ≤ 3 s for a 2,000-node export.
+
+    .venv/bin/python scripts/bench_viz.py                       # 300, 2,000 and 5,000 nodes
+    .venv/bin/python scripts/bench_viz.py --sizes 2000 --runs 5
+    .venv/bin/python scripts/bench_viz.py --project /path/with/built/store --network municipalities
+    .venv/bin/python scripts/bench_viz.py --markdown docs/bench-viz.md
+    .venv/bin/python scripts/bench_viz.py --sizes --screenshot docs/screenshot-network.png   # README picture
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+
+from citykg.viz import Selection, visualise
+
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run", "--disable-sync"]
+TYPES = ("SisterCity", "FriendshipCity", "Cooperation", "ExploratoryTalks")
+STATUSES = ("Active", "Active", "Active", "Lapsed", "RenewalPlanned", "Exploring")
+SECTORS = ("education", "culture", "trade", "tourism", "environment", "health", "smart-city", "labour")
+COUNTRIES = ("Indonesia", "Japan", "South Korea", "Malaysia", "Germany", "France", "United States", "China",
+             "Brazil", "Italy", "Poland", "Turkey")
+
+
+def synthetic(n: int, seed: int = 7) -> nx.Graph:
+    """A municipalities-like network: preferential attachment (a few hubs, many cities with one or two
+    partners, like the twin-city data), with labels, countries, coordinates and partnership attributes."""
+    rng = random.Random(seed)
+    shape = nx.barabasi_albert_graph(n, 2, seed=seed)
+    graph = nx.Graph(name="synthetic")
+    for node in shape:
+        graph.add_node(f"municipality:x-{node}", label=f"City {node}", type="City", country=rng.choice(COUNTRIES),
+                       lat=round(rng.uniform(-50, 65), 4), lon=round(rng.uniform(-170, 175), 4))
+    for a, b in shape.edges():
+        graph.add_edge(f"municipality:x-{a}", f"municipality:x-{b}", weight=rng.randint(1, 4),
+                       partnership_type=rng.choice(TYPES), status=rng.choice(STATUSES),
+                       since=str(rng.randint(1960, 2024)), sectors="; ".join(sorted(rng.sample(SECTORS, 2))))
+    return graph
+
+
+def interactive_seconds(browser, path: Path) -> tuple[float, int, int]:
+    """Seconds from navigation start to the first drawing, and the nodes/edges vis-network drew."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(path.as_uri(), wait_until="commit")
+        page.wait_for_selector("body[data-ready=true]", state="attached", timeout=120_000)
+        ready_ms = page.evaluate("window.citykgReadyAt")
+        drawn = page.evaluate("[citykg.network.body.nodeIndices.length, citykg.network.body.edgeIndices.length]")
+        return ready_ms / 1000, drawn[0], drawn[1]
+    finally:
+        page.close()
+
+
+def bench(browser, label: str, make, runs: int, folder: Path) -> dict:
+    export, ready = [], []
+    result = None
+    for i in range(runs):
+        out = folder / f"{label}-{i}.html"
+        start = time.perf_counter()
+        result = make(out)
+        export.append(time.perf_counter() - start)
+        seconds, nodes, edges = interactive_seconds(browser, out)
+        assert (nodes, edges) == (result.nodes, result.edges), (nodes, edges, result)
+        ready.append(seconds)
+    assert result is not None
+    return {"case": label, "nodes": result.nodes, "edges": result.edges, "layout": result.layout,
+            "physics": "on, then off" if result.physics else "off (laid out in Python)",
+            "size_mb": out.stat().st_size / 1e6, "export_s": statistics.median(export),
+            "interactive_s": statistics.median(ready), "max_interactive_s": max(ready)}
+
+
+def screenshot(browser, path: Path, folder: Path) -> None:
+    """The README picture: the curated seed graph's municipalities, coloured by country, Bandung clicked."""
+    import shutil
+
+    from citykg import KnowledgeGraph
+
+    repo = Path(__file__).resolve().parents[1]
+    project = folder / "seed"
+    for part in ("ontology", "queries", "graph/reference", "graph/sources"):
+        shutil.copytree(repo / part, project / part)
+    kg = KnowledgeGraph(project)
+    kg.build()
+    out = folder / "seed.html"
+    visualise(kg, out, "municipalities", colour_by="country")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(out.as_uri())
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+    page.wait_for_timeout(500)
+    point = page.evaluate("citykg.network.canvasToDOM(citykg.network.getPositions(['municipality:id-bandung'])"
+                          "['municipality:id-bandung'])")
+    box = page.locator("#network").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.close()
+    print(f"Wrote {path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[300, 2000, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--project", type=Path, help="Also draw this project's built store.")
+    parser.add_argument("--network", default="municipalities")
+    parser.add_argument("--max-nodes", type=int, default=2000, help="For --project; 0 = all.")
+    parser.add_argument("--markdown", type=Path, help="Write the table to this Markdown file.")
+    parser.add_argument("--screenshot", type=Path, help="Also save a screenshot of the seed graph's page here.")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with tempfile.TemporaryDirectory() as temporary, sync_playwright() as playwright:
+        folder = Path(temporary)
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        if args.screenshot:
+            screenshot(browser, args.screenshot, folder)
+        for n in args.sizes:
+            graph = synthetic(n)
+            for layout in ("force", "geo"):
+                rows.append(bench(browser, f"synthetic {n:,} ({layout})",
+                                  lambda out, g=graph, lay=layout: visualise(None, out, graph=g, layout=lay,
+                                                                            max_nodes=None),
+                                  args.runs, folder))
+                print(rows[-1], flush=True)
+        if args.project:
+            from citykg import KnowledgeGraph
+
+            kg = KnowledgeGraph(args.project)
+            rows.append(bench(browser, f"{args.network} of {args.project.name}",
+                              lambda out: visualise(kg, out, args.network, selection=Selection(),
+                                                    max_nodes=args.max_nodes or None),
+                              args.runs, folder))
+            print(rows[-1], flush=True)
+        browser.close()
+    table = ["| case | nodes | edges | physics | file MB | export s | interactive s (median) | worst s |",
+             "|---|---:|---:|---|---:|---:|---:|---:|"]
+    table += [f"| {r['case']} | {r['nodes']:,} | {r['edges']:,} | {r['physics']} | {r['size_mb']:.2f} | "
+              f"{r['export_s']:.2f} | {r['interactive_s']:.2f} | {r['max_interactive_s']:.2f} |" for r in rows]
+    if not rows:
+        return
+    print("\n".join(table))
+    if args.markdown:
+        args.markdown.write_text("\n".join(table) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

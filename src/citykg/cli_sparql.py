@@ -1,0 +1,62 @@
+"""``citykg serve`` (the SPARQL endpoint and query UI) and ``citykg push`` (upload to another server).
+
+Only click is imported here; the server and the HTTP client load when their command runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from .cli import _kg, main
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback lets other machines query the graph.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one (the URL is printed first).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run before its worker is killed and the client gets 503.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Most rows (or triples) a result gives; a cut result has the header CityKG-Truncated.")
+@click.option("--max-request-bytes", default=256 * 1024, show_default=True, type=click.IntRange(min=1024),
+              help="Largest request body or URL accepted (413/414 beyond).")
+@click.option("--workers", default=max(2, min(4, os.cpu_count() or 2)), show_default=True,
+              type=click.IntRange(min=1), help="Query worker processes (queries that run at once).")
+@click.option("--verbose", "-v", is_flag=True, help="Log every request to stderr.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int,
+          workers: int, verbose: bool) -> None:
+    """Serve the store read-only: SPARQL 1.1 at /sparql, the catalogue at /queries, a query UI at /."""
+    from .errors import UsageError
+    from .server import Settings
+    from .server import serve as run_server
+    from .store import open_read_only
+
+    kg = _kg(ctx)
+    open_read_only(kg.project.store_path)  # a missing store is one sentence, before any worker starts
+    settings = Settings(host=host, port=port, timeout=timeout, max_rows=max_rows,
+                        max_request_bytes=max_request_bytes, workers=workers, verbose=verbose)
+    try:
+        run_server(kg.project.root, kg.project.store_path, settings)
+    except OSError as error:
+        raise UsageError(f"Cannot listen on {host}:{port}: {error.strerror or error}.") from None
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The server's Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
+                   "http://localhost:3030/ds/data (Fuseki).")
+@click.pass_context
+def push(ctx: click.Context, endpoint: str) -> None:
+    """Upload the built graph to another SPARQL server (Graph Store Protocol, one PUT per graph).
+
+    Each named graph replaces the graph of the same name there; the default graph gets the union, so
+    'citykg query --endpoint' answers there as it does here.
+    """
+    from .remote import push as push_graphs
+
+    report = push_graphs(_kg(ctx), endpoint)
+    click.echo(f"Pushed {report.triples} triples in {report.graphs} graphs to {endpoint}.")

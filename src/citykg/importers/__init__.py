@@ -1,0 +1,8 @@
+"""Importers of external data sets into graph/imported/ (see docs/import.md).
+
+- :mod:`.hekman`: Wikipedia's lists of twin towns and sister cities (Erik Hekman's CSV files);
+- :mod:`.wikidata`: Wikidata P190 ("twinned administrative body") statements;
+- :mod:`.resolve`, :mod:`.names`, :mod:`.countries`: entity resolution (which written names are one place);
+- :mod:`.known`: what the project's graph already says, so that imports join it;
+- :mod:`.emit`, :mod:`.report`: the TriG written and the report of what was merged or left out.
+"""
