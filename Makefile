@@ -14,11 +14,11 @@ $(BIN)/citykg: pyproject.toml
 # `make run` builds the full graph (curated seeds + graph/imported/); `make run-seeds` the seeds alone.
 run: $(BIN)/citykg
 	$(BIN)/citykg build
-	$(BIN)/citykg centrality --top 10
+	$(BIN)/citykg centrality --metric betweenness --top 10
 
 run-seeds: $(BIN)/citykg
 	$(BIN)/citykg build --seeds-only
-	$(BIN)/citykg centrality --top 10
+	$(BIN)/citykg centrality --metric betweenness --top 10
 
 # Regenerate graph/imported/ from the data sets kept in data/raw/ (docs/import.md).
 import: $(BIN)/citykg

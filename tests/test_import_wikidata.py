@@ -108,3 +108,27 @@ def test_cli_reports_and_refuses_a_missing_file(tmp_path):
     missing = run_cli("import", "wikidata-p190", str(tmp_path / "nope.tsv"), str(DATA / "wikidata-names.tsv"),
                       project=project)
     assert missing.code == 2 and "does not exist" in missing.stderr
+
+
+def test_a_name_only_match_that_its_partners_contradict_is_kept_apart():
+    # Wikidata's Q49236 is St. Petersburg, Florida, named "Saint Petersburg" in the crawl. The graph's only
+    # "Saint Petersburg" is the Russian city, none of whose partners are Q49236's (Takamatsu, Figueres):
+    # the name alone must not make Florida's twins Russia's.
+    known = KnownGraph(
+        places={M + "ru-saint-petersburg": Place(M + "ru-saint-petersburg", "RU", {"Saint Petersburg"},
+                                                 "Saint Petersburg"),
+                M + "jp-takamatsu": Place(M + "jp-takamatsu", "JP", {"Takamatsu"}, "Takamatsu"),
+                M + "es-figueres": Place(M + "es-figueres", "ES", {"Figueres"}, "Figueres"),
+                M + "it-venice": Place(M + "it-venice", "IT", {"Venice"}, "Venice")},
+        countries={}, partnership_types={}, labelled_partnerships=set(),
+        partners={M + "ru-saint-petersburg": {M + "it-venice"}, M + "it-venice": {M + "ru-saint-petersburg"}})
+    report = ImportReport("test")
+    names = {"Q49236": "Saint Petersburg", "Q2": "Takamatsu", "Q3": "Figueres"}
+    items = resolve_items(names, {("Q49236", "Q2"), ("Q49236", "Q3")}, known, report)
+    assert "Q49236" not in items.place
+    assert ("Q49236 'Saint Petersburg' has the name of municipality:ru-saint-petersburg, but none of its 2 "
+            "partners known to the graph is a partner of that place") in report.notes["Kept apart (unsure)"]
+    # with one testable partner only, the name is still trusted (Bari: the only Bari in the graph)
+    alone = resolve_items({"Q49236": "Saint Petersburg", "Q2": "Takamatsu"}, {("Q49236", "Q2")}, known,
+                          ImportReport("test"))
+    assert alone.place["Q49236"] == M + "ru-saint-petersburg"

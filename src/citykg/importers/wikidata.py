@@ -35,6 +35,9 @@ from .known import KnownGraph, read_known
 from .names import parse_name, slug
 from .report import ImportReport
 
+#: A name-only match is refused when this many of the item's partners could have confirmed it and none did.
+NAME_ONLY_EVIDENCE = 2
+
 __all__ = ["SOURCE", "OUTPUT", "import_wikidata", "read_statements", "read_names", "resolve_items"]
 
 OUTPUT = Path("graph/imported/wikidata-p190.trig")
@@ -117,7 +120,10 @@ def resolve_items(names: dict[str, str], pairs: set[tuple[str, str]], known: Kno
             by_name[slug(name)].add(place.iri)
     candidates = {q: by_name.get(slug(n), set()) for q, n in names.items()}
     support: dict[str, Counter[str]] = defaultdict(Counter)
+    testable: Counter[str] = Counter()  # partners whose name the graph knows: evidence for or against
     for a, b in pairs:
+        testable[a] += bool(candidates.get(b))
+        testable[b] += bool(candidates.get(a))
         for ca in candidates.get(a, ()):
             for cb in candidates.get(b, ()) & known.partners.get(ca, set()):
                 support[a][ca] += 1
@@ -133,6 +139,13 @@ def resolve_items(names: dict[str, str], pairs: set[tuple[str, str]], known: Kno
             undecided.add(qid)
             report.note("Kept apart (unsure)", f"{qid} '{names[qid]}' matches several municipalities with "
                         f"shared partners: {', '.join(f'{compact(c)} ({n})' for c, n in ranked)}")
+        elif len(candidates[qid]) == 1 and testable[qid] >= NAME_ONLY_EVIDENCE:
+            # The name fits one place, yet none of the item's partners that the graph knows is a partner of
+            # that place: the same name in another country ("Saint Petersburg", Florida, Q49236).
+            undecided.add(qid)
+            report.note("Kept apart (unsure)", f"{qid} '{names[qid]}' has the name of "
+                        f"{compact(next(iter(candidates[qid])))}, but none of its {testable[qid]} partners known to "
+                        "the graph is a partner of that place")
         elif len(candidates[qid]) == 1:
             _decide(items, qid, next(iter(candidates[qid])), "name only")
     _similar_names(items, names, pairs, known, undecided, report)
