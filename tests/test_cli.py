@@ -171,3 +171,10 @@ def test_rebuilds_keep_the_current_and_the_previous_store_only(project):
     assert len(builds) == 2
     current = (project / ".citykg" / "store").resolve().name
     assert current in builds
+
+
+def test_a_graph_format_for_a_select_query_is_refused(project):
+    result = run_cli("query", "-e", "SELECT ?s WHERE { ?s a ckg:City }", "--format", "ttl", project=project)
+    assert result.code == 2
+    assert result.stderr.strip() == ("Error: Format 'ttl' is for graphs; a select or ask query gives table, "
+                                     "csv, tsv, json, xml.")

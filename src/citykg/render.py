@@ -33,12 +33,12 @@ def write_result(result, fmt: str, out: IO[bytes]) -> None:
     """Write a SELECT, ASK or CONSTRUCT result to a binary stream in ``fmt`` (not ``table``)."""
     if isinstance(result, (QuerySolutions, QueryBoolean)):
         if fmt not in SOLUTION_FORMATS:
-            raise UsageError(f"Format {fmt!r} is for graphs; a SELECT or ASK query gives table, "
+            raise UsageError(f"Format {fmt!r} is for graphs; a select or ask query gives table, "
                              f"{', '.join(SOLUTION_FORMATS)}.")
         out.write(result.serialize(format=SOLUTION_FORMATS[fmt]))
         return
     if fmt not in GRAPH_FORMATS:
-        raise UsageError(f"Format {fmt!r} is for solutions; a CONSTRUCT or DESCRIBE query gives table, "
+        raise UsageError(f"Format {fmt!r} is for solutions; a construct or describe query gives table, "
                          f"{', '.join(GRAPH_FORMATS)}.")
     prefixes = PREFIXES if fmt == "ttl" else None
     out.write(serialize(result, format=GRAPH_FORMATS[fmt], prefixes=prefixes))
