@@ -52,19 +52,28 @@ class BuildReport:
 def check(project: Project, progress: Progress | None = None) -> tuple[ParsedDataset, BuildReport]:
     """Parse and validate every curated file; raise on the first syntax error or on any violation."""
     progress = progress or _Silent()
-    files = project.curated_files()
     timings: dict[str, float] = {}
+    files, dataset = _parse(project, progress, timings)
+    _validate(project, dataset, progress, timings)
+    asserted = sum(len(parsed.quads) for parsed in dataset.files)
+    return dataset, BuildReport(files=len(files), asserted=asserted, seconds=timings)
+
+
+def _parse(project: Project, progress: Progress, timings: dict[str, float]):
+    files = project.curated_files()
     started = time.perf_counter()
     progress.stage("Parsing", total=len(files))
     dataset = parse_files(files, project.root, on_file=lambda _: progress.advance())
     timings["parse"] = time.perf_counter() - started
+    return files, dataset
+
+
+def _validate(project: Project, dataset: ParsedDataset, progress: Progress, timings: dict[str, float]) -> None:
     started = time.perf_counter()
     progress.stage("Validating (curation rules)")
     shapes = [q for parsed in dataset.files if parsed.file.path == project.shapes_path for q in parsed.quads]
     validate(dataset, shapes, progress)
     timings["validate"] = time.perf_counter() - started
-    asserted = sum(len(parsed.quads) for parsed in dataset.files)
-    return dataset, BuildReport(files=len(files), asserted=asserted, seconds=timings)
 
 
 def with_union_default_graph(quads: list[Quad]) -> list[Quad]:
@@ -87,12 +96,8 @@ def build(project: Project, progress: Progress | None = None) -> BuildReport:
     """
     progress = progress or _Silent()
     with build_lock(project.store_path):
-        files = project.curated_files()
         timings: dict[str, float] = {}
-        started = time.perf_counter()
-        progress.stage("Parsing", total=len(files))
-        dataset = parse_files(files, project.root, on_file=lambda _: progress.advance())
-        timings["parse"] = time.perf_counter() - started
+        files, dataset = _parse(project, progress, timings)
         target = new_build_dir(project.store_path)
         loader = _Loader(target)
         try:
@@ -104,11 +109,7 @@ def build(project: Project, progress: Progress | None = None) -> BuildReport:
             loader.put(inferred)
             loader.close()
             timings["infer"] = time.perf_counter() - started
-            started = time.perf_counter()
-            progress.stage("Validating (curation rules)")
-            shapes = [q for p in dataset.files if p.file.path == project.shapes_path for q in p.quads]
-            validate(dataset, shapes, progress)
-            timings["validate"] = time.perf_counter() - started
+            _validate(project, dataset, progress, timings)
             started = time.perf_counter()
             progress.stage("Loading the store", total=loader.chunks)
             loader.wait(progress)
