@@ -31,9 +31,9 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, Store, Variable
 
 from citykg import KnowledgeGraph
-from citykg.catalogue import bind, with_values
-from citykg.parse import parse_files
+from citykg.build.parse import parse_files
 from citykg.project import SEED_KINDS
+from citykg.query.catalogue import bind, with_values
 from citykg.vocab import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,8 +79,8 @@ def du(path: Path) -> int:
 
 
 def validation_costs(kg: KnowledgeGraph, with_pyshacl: bool) -> dict[str, float]:
-    from citykg.shapes import DataIndex, Shapes
-    from citykg.validate import check_curation_rules, check_shapes
+    from citykg.build.shapes import DataIndex, Shapes
+    from citykg.build.validate import check_curation_rules, check_shapes
 
     project = kg.project
     dataset = parse_files(project.curated_files(), project.root)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_world_network import world_network  # noqa: E402
 
-from citykg import analytics, fastpaths, report  # noqa: E402
+from citykg.network import analytics, fastpaths, report  # noqa: E402
 
 
 def timed(function, *args, **kwargs) -> tuple[float, object]:

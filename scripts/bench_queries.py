@@ -27,7 +27,7 @@ from pathlib import Path
 from pyoxigraph import Variable
 
 from citykg import KnowledgeGraph
-from citykg.catalogue import bind, with_values
+from citykg.query.catalogue import bind, with_values
 from citykg.vocab import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,8 +162,8 @@ def cold_start(project: Path, repeat: int) -> tuple[float, bool]:
         start = time.perf_counter()
         subprocess.run(command, env=env, check=True, capture_output=True)
         samples.append(time.perf_counter() - start)
-    probe = ("import sys, citykg.cli; from click.testing import CliRunner; "
-             "CliRunner().invoke(citykg.cli.main, ['query', 'partners', '--format', 'csv']); "
+    probe = ("import sys, citykg.cli.main; from click.testing import CliRunner; "
+             "CliRunner().invoke(citykg.cli.main.main, ['query', 'partners', '--format', 'csv']); "
              "print(any(m in sys.modules for m in ('networkx', 'pyvis')))")
     heavy = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True).stdout.strip()
     return statistics.median(samples) * 1000, heavy == "True"

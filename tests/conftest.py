@@ -57,7 +57,7 @@ def kg(built_project) -> KnowledgeGraph:
 
 def select(kg: KnowledgeGraph, sparql: str, **bindings) -> list[dict[str, str]]:
     """Rows of a SELECT as plain dicts of strings (IRIs compacted), for readable assertions."""
-    from citykg.render import term_text
+    from citykg.query.render import term_text
 
     result = kg.query(sparql, bindings)
     names = [v.value for v in result.variables]

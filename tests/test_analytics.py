@@ -8,8 +8,8 @@ import math
 import networkx as nx
 import pytest
 
-from citykg import analytics, fastpaths
-from citykg.suggest import reason, suggest_in
+from citykg.network import analytics, fastpaths
+from citykg.network.suggest import reason, suggest_in
 
 NX = {
     "betweenness": nx.betweenness_centrality,

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from citykg import KnowledgeGraph
-from citykg.catalogue import bind, load_catalogue, mask, with_values
 from citykg.errors import UsageError
-from citykg.render import term_text
+from citykg.query.catalogue import bind, load_catalogue, mask, with_values
+from citykg.query.render import term_text
 
 from .conftest import REPO, copy_project, run_cli
 

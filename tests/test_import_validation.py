@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from citykg import KnowledgeGraph, ValidationError
-from citykg.parse import parse_files
+from citykg.build.parse import parse_files
+from citykg.build.shapes import DataIndex, Shapes
+from citykg.build.validate import check_shapes
 from citykg.project import Project
-from citykg.shapes import DataIndex, Shapes
-from citykg.validate import check_shapes
 from citykg.vocab import compact
 
 from .conftest import REPO, copy_project, run_cli

@@ -10,9 +10,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from citykg import analytics, network
+from citykg import names, network
 from citykg.errors import UsageError
-from citykg.suggest import suggest
+from citykg.network import analytics
+from citykg.network.suggest import suggest
 
 from .conftest import run_cli
 
@@ -108,7 +109,7 @@ def test_suggestions_for_daegu_name_the_shared_partner(kg):
     assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
 
 
-@pytest.mark.parametrize("fmt", network.EXPORT_FORMATS)
+@pytest.mark.parametrize("fmt", names.NETWORK_FILE_FORMATS)
 def test_export_round_trips(municipalities, tmp_path, fmt):
     path = tmp_path / f"m.{fmt}"
     network.write(municipalities, fmt, path)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from citykg import KnowledgeGraph
 from citykg.errors import UsageError
-from citykg.remote import RemoteError, RemoteGraph
+from citykg.query.remote import RemoteError
 
 from .conftest import run_cli
 from .test_server import start_server
@@ -87,7 +88,7 @@ def catalogue_params(kg) -> dict[str, dict[str, str]]:
 
 
 def test_push_mirrors_every_graph(pushed, kg):
-    remote = RemoteGraph(pushed, kg.project.root)
+    remote = KnowledgeGraph(kg.project.root, endpoint=pushed)
     assert remote.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").__next__()["n"].value == \
         str(kg.stats()["triples"])
     named = {row["g"].value for row in remote.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
@@ -95,14 +96,14 @@ def test_push_mirrors_every_graph(pushed, kg):
 
 
 def test_whole_catalogue_on_oxigraph_server_equals_embedded(pushed, kg):
-    remote = RemoteGraph(pushed, kg.project.root)
+    remote = KnowledgeGraph(kg.project.root, endpoint=pushed)
     for name, params in catalogue_params(kg).items():
         assert answers(remote, name, params) == answers(kg, name, params), name
 
 
 def test_whole_catalogue_through_citykg_serve_equals_embedded(built_project, kg):
     with start_server(built_project) as server:
-        remote = RemoteGraph(server.sparql, kg.project.root)
+        remote = KnowledgeGraph(kg.project.root, endpoint=server.sparql)
         for name, params in catalogue_params(kg).items():
             assert answers(remote, name, params) == answers(kg, name, params), name
         done = run_cli("query", "officials", "--endpoint", server.sparql, "-p", "city=Kota Bandung", "--format", "csv",
@@ -138,7 +139,7 @@ def test_cli_construct_and_ask_on_a_remote_endpoint(pushed, built_project):
 
 
 def test_hostile_value_on_a_remote_endpoint_is_just_a_label(pushed, kg):
-    remote = RemoteGraph(pushed, kg.project.root)
+    remote = KnowledgeGraph(kg.project.root, endpoint=pushed)
     with pytest.raises(UsageError, match=r"^No municipality is called 'Bandung\" } ; DROP ALL ; #'\.$"):
         remote.run("partners", {"city": 'Bandung" } ; DROP ALL ; #'})
     assert len(answers(remote, "partners", {"city": "Bandung"})) == 6
@@ -155,4 +156,4 @@ def test_remote_errors_are_one_sentence(pushed, built_project):
     assert done.code == 1 and done.stderr.strip() == \
         "Error: 'ftp://example.org/sparql' is not an http(s) URL of a SPARQL endpoint."
     with pytest.raises(RemoteError, match="there is no local store"):
-        RemoteGraph(pushed, built_project).store  # noqa: B018
+        KnowledgeGraph(built_project, endpoint=pushed).store  # noqa: B018

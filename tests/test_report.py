@@ -10,8 +10,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from citykg import network, report
-from citykg.analytics import METRICS
+from citykg import network
+from citykg.network import report
+from citykg.network.analytics import METRICS
 
 from .conftest import run_cli
 

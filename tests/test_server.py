@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from citykg.catalogue import bind, with_values
+from citykg.query.catalogue import bind, with_values
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PARTNERS_OF_BANDUNG = ("SELECT ?partner WHERE { ?p a ckg:Partnership ; ckg:partner municipality:id-bandung , ?partner "

@@ -12,33 +12,24 @@ The CLI is a thin wrapper over this class, so whatever the CLI does a script can
 from __future__ import annotations
 
 import os
-import re
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from pyoxigraph import (
-    DefaultGraph,
-    Literal,
-    NamedNode,
-    QueryBoolean,
-    QuerySolutions,
-    QueryTriples,
-    RdfFormat,
-    Store,
-    Variable,
-    serialize,
-)
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, serialize
 
-from .build import BuildReport, Progress, build, check
-from .catalogue import CatalogueQuery, bind, load_catalogue, normalise_label
-from .errors import QueryError, UsageError
+from .build.pipeline import BuildReport, Progress, build, check
+from .errors import UsageError
+from .labels import normalise
 from .project import Project
-from .store import open_read_only
+from .query.catalogue import CatalogueQuery, bind, load_catalogue
+from .store import EmbeddedStore, QueryResult, Term
 from .vocab import CKG, PREFIXES
 
-Term = NamedNode | Literal
-QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+if TYPE_CHECKING:
+    from .query.remote import RemoteEndpoint
+
+__all__ = ["KnowledgeGraph", "QueryResult", "Term", "EXPORT_FORMATS", "SUMMARY_CLASSES"]
 
 #: Export formats: name → (pyoxigraph format, keeps named graphs).
 EXPORT_FORMATS: dict[str, tuple[RdfFormat, bool]] = {
@@ -56,15 +47,25 @@ SUMMARY_CLASSES = ("Country", "Municipality", "Organization", "Person", "Positio
 _LABELS = """SELECT ?class ?x ?label WHERE {
   ?x a ?class ; rdfs:label|skos:prefLabel|skos:altLabel|ckg:localName|ckg:nameInSource ?label }"""
 
-_SPARQL_POSITION = re.compile(r"^error at (\d+):(\d+): ")
-
 
 class KnowledgeGraph:
-    """A citykg project and its store. Opening the store is lazy: building needs no store yet."""
+    """A citykg project and the graph its queries run on.
 
-    def __init__(self, project: str | Path | None = None, store: str | Path | None = None) -> None:
+    The graph is a *source* the façade holds: the project's on-disk store (the default), or any SPARQL
+    1.1 endpoint (``endpoint=URL``). Every method that reads goes through the source, so querying, the
+    catalogue, ``stats`` and ``export`` work on both; ``build`` always writes the project's own store.
+    """
+
+    def __init__(self, project: str | Path | None = None, store: str | Path | None = None, *,
+                 endpoint: str | None = None) -> None:
         self.project = Project.locate(project, store)
-        self._store: Store | None = None
+        self.source: EmbeddedStore | RemoteEndpoint
+        if endpoint is None:
+            self.source = EmbeddedStore(self.project.store_path)
+        else:
+            from .query.remote import RemoteEndpoint
+
+            self.source = RemoteEndpoint(endpoint)
         # Caches for run(): the catalogue (re-read when a .rq file changes) and, per class, the label
         # index of the open store (a read-only snapshot, so valid until the store is reopened).
         self._catalogue: tuple[tuple, dict[str, CatalogueQuery]] | None = None
@@ -73,15 +74,19 @@ class KnowledgeGraph:
 
     @property
     def store(self) -> Store:
-        """The store, opened read-only on first use (so a concurrent build cannot be disturbed)."""
-        if self._store is None:
-            self._store = open_read_only(self.project.store_path)
-        return self._store
+        """The embedded store itself (pyoxigraph), for what SPARQL cannot do; there is none behind an
+        endpoint (:class:`citykg.query.remote.RemoteError`)."""
+        if isinstance(self.source, EmbeddedStore):
+            return self.source.store
+        from .query.remote import RemoteError
+
+        raise RemoteError(f"The graph is at {self.source.endpoint}; there is no local store to open.")
 
     def build(self, progress: Progress | None = None) -> BuildReport:
-        """Parse, validate, infer and load; then reopen so that queries see the new store."""
+        """Parse, validate, infer and load the project's store; then reopen it so that queries see it."""
         report = build(self.project, progress)
-        self._store = None
+        if isinstance(self.source, EmbeddedStore):
+            self.source.reopen()
         self._labels = {}
         return report
 
@@ -90,19 +95,13 @@ class KnowledgeGraph:
         return check(self.project, progress)[1]
 
     def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> QueryResult:
-        """Run a SPARQL query; ``bindings`` are bound, never pasted in.
+        """Run a SPARQL query; ``bindings`` are bound as terms, never pasted in as text.
 
         The default graph is the de-duplicated union of all graphs (written by the build), so a fact
         stated by two sources is one row; ``GRAPH ?g { … }`` reaches each source's graph. The citykg
         prefixes (``ckg:``, ``municipality:``, …) need no declaration.
         """
-        substitutions = {Variable(name): value for name, value in (bindings or {}).items()}
-        try:
-            return self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
-        except SyntaxError as error:
-            raise QueryError(_sparql_syntax_message(str(error))) from None
-        except (RuntimeError, OSError, ValueError) as error:
-            raise QueryError(f"The query failed: {error}") from None
+        return self.source.query(sparql, bindings)
 
     def catalogue(self) -> dict[str, CatalogueQuery]:
         """The named queries of ``queries/``, by name.
@@ -133,14 +132,14 @@ class KnowledgeGraph:
         if class_iri not in self._labels:
             index: dict[str, set[str]] = {}
             for row in self.query(_LABELS, {"class": NamedNode(class_iri)}):
-                index.setdefault(normalise_label(row["label"].value), set()).add(row["x"].value)
+                index.setdefault(normalise(row["label"].value), set()).add(row["x"].value)
             self._labels[class_iri] = index
-        return sorted(self._labels[class_iri].get(normalise_label(label), ()))
+        return sorted(self._labels[class_iri].get(normalise(label), ()))
 
     def stats(self) -> dict[str, int]:
         """Counts a newcomer wants first: triples, graphs, and instances of each core class."""
         triples = next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
-        counts = {"triples": int(triples), "graphs": sum(1 for _ in self.store.named_graphs())}
+        counts = {"triples": int(triples), "graphs": len(self.source.named_graphs())}
         per_class = {row["class"].value: int(row["n"].value) for row in self.query(
             "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class")}
         counts.update({name: per_class.get(CKG + name, 0) for name in SUMMARY_CLASSES})
@@ -154,23 +153,30 @@ class KnowledgeGraph:
             raise UsageError(f"Unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.")
         rdf_format, keeps_graphs = EXPORT_FORMATS[fmt]
         prefixes = PREFIXES if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
-        if not keeps_graphs:
-            target = str(output) if isinstance(output, Path) else output
-            return self.store.dump(target, rdf_format, from_graph=DefaultGraph(), prefixes=prefixes)
-        named = (q for q in self.store if not isinstance(q.graph_name, DefaultGraph))
-        data = serialize(named, format=rdf_format, prefixes=prefixes)
+        if not keeps_graphs and isinstance(self.source, EmbeddedStore):
+            # Written by the store itself, without a Python object per triple.
+            target = str(output) if isinstance(output, (str, Path)) else output
+            try:
+                return self.source.store.dump(target, rdf_format, from_graph=DefaultGraph(), prefixes=prefixes)
+            except OSError as error:
+                raise UsageError(f"Cannot write {output}: {error.strerror or error}.") from None
+        if keeps_graphs:
+            data = serialize((Quad(t.subject, t.predicate, t.object, graph) for graph in self.source.named_graphs()
+                              for t in self.source.triples(graph)), format=rdf_format, prefixes=prefixes)
+        else:
+            data = serialize(self.source.triples(DefaultGraph()), format=rdf_format, prefixes=prefixes)
         if output is None:
             return data
         if isinstance(output, (str, Path)):
-            Path(output).write_bytes(data)
+            _write_file(Path(output), data)
         else:
             output.write(data)
         return None
 
 
-def _sparql_syntax_message(raw: str) -> str:
-    match = _SPARQL_POSITION.match(raw)
-    if match:
-        line, column = match.groups()
-        return f"SPARQL syntax error at line {line}, column {column}: {raw[match.end():]}"
-    return f"SPARQL syntax error: {raw}"
+def _write_file(path: Path, data: bytes) -> None:
+    """Write an export; a folder that does not exist is one sentence, not a traceback."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None

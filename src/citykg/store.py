@@ -10,17 +10,93 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pyoxigraph import Quad, RdfFormat, Store
+from pyoxigraph import (
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    Variable,
+)
 
-from .errors import StoreError, StoreLockedError, StoreMissingError
+from .errors import QueryError, StoreError, StoreLockedError, StoreMissingError
+from .vocab import PREFIXES
 
 KEEP_BUILDS = 2
+
+#: A value bound to a query variable, and what a query answers.
+Term = NamedNode | Literal
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples | list[Triple]  # a list: from a remote CONSTRUCT
+
+_SPARQL_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+
+
+class EmbeddedStore:
+    """The query source of a :class:`citykg.KnowledgeGraph` on this machine: the on-disk store, opened
+    read-only on first use (so a concurrent build cannot be disturbed) and again after a build.
+
+    Its twin for a SPARQL endpoint is :class:`citykg.query.remote.RemoteEndpoint`; both answer
+    ``query``, ``named_graphs`` and ``triples``, which is all the façade asks of a source.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_read_only(self.path)
+        return self._store
+
+    def reopen(self) -> None:
+        """Forget the open snapshot: the next query opens the store's current build."""
+        self._store = None
+
+    def query(self, sparql: str, bindings: dict[str, Term] | None = None, *,
+              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> QueryResult:
+        """Run a query with the citykg prefixes; ``bindings`` are pyoxigraph substitutions, never text.
+
+        ``default_graphs`` / ``named_graphs`` (IRIs) replace the dataset, as the SPARQL Protocol's
+        ``default-graph-uri`` and ``named-graph-uri`` ask.
+        """
+        substitutions = {Variable(name): value for name, value in (bindings or {}).items()}
+        try:
+            return self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions,
+                                    default_graph=[NamedNode(g) for g in default_graphs or ()] or None,
+                                    named_graphs=[NamedNode(g) for g in named_graphs or ()] or None)
+        except SyntaxError as error:
+            raise QueryError(sparql_syntax_message(str(error))) from None
+        except (RuntimeError, OSError, ValueError) as error:
+            raise QueryError(f"The query failed: {error}") from None
+
+    def named_graphs(self) -> list[NamedNode]:
+        return sorted((g for g in self.store.named_graphs() if isinstance(g, NamedNode)), key=lambda g: g.value)
+
+    def triples(self, graph: NamedNode | DefaultGraph) -> list[Triple]:
+        """The triples of one graph (the default graph is the de-duplicated union of all of them)."""
+        return [quad.triple for quad in self.store.quads_for_pattern(None, None, None, graph)]
+
+
+def sparql_syntax_message(raw: str) -> str:
+    """pyoxigraph's ``error at 1:26: …`` as the sentence users read, with line and column."""
+    match = _SPARQL_POSITION.match(raw)
+    if match:
+        line, column = match.groups()
+        return f"SPARQL syntax error at line {line}, column {column}: {raw[match.end():]}"
+    return f"SPARQL syntax error: {raw}"
 
 
 def open_read_only(path: Path) -> Store:

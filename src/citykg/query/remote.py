@@ -21,12 +21,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
+from pyoxigraph import DefaultGraph, NamedNode, QuerySolutions, QueryTriples, Triple
+
+from ..errors import CityKGError, QueryError
+from ..store import QueryResult, Term
+from ..vocab import PREFIXES
 from .catalogue import prologue, with_values
-from .errors import CityKGError, QueryError
-from .kg import KnowledgeGraph, QueryResult, Term
-from .vocab import PREFIXES
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 TIMEOUT = 60
@@ -36,16 +37,12 @@ class RemoteError(CityKGError):
     """The remote endpoint cannot be reached or refused the request."""
 
 
-class RemoteGraph(KnowledgeGraph):
-    """A KnowledgeGraph whose queries run on a SPARQL endpoint; the catalogue still comes from the project."""
+class RemoteEndpoint:
+    """The query source of a :class:`citykg.KnowledgeGraph` built with ``endpoint=URL``: the same three
+    calls as :class:`citykg.store.EmbeddedStore`, over the SPARQL 1.1 Protocol."""
 
-    def __init__(self, endpoint: str, project: str | Path | None = None) -> None:
-        super().__init__(project)
+    def __init__(self, endpoint: str) -> None:
         self.endpoint = _check_url(endpoint)
-
-    @property
-    def store(self):
-        raise RemoteError(f"The graph is at {self.endpoint}; there is no local store to open.")
 
     def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> QueryResult:
         """Run a query on the endpoint, values bound in a VALUES block, citykg prefixes predeclared."""
@@ -55,6 +52,20 @@ class RemoteGraph(KnowledgeGraph):
             "Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT})
         body, content_type = _send(request)
         return _parse(body, content_type, self.endpoint)
+
+    def named_graphs(self) -> list[NamedNode]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert isinstance(rows, QuerySolutions)
+        return sorted((row["g"] for row in rows if isinstance(row["g"], NamedNode)), key=lambda g: g.value)
+
+    def triples(self, graph: NamedNode | DefaultGraph) -> list[Triple]:
+        if isinstance(graph, DefaultGraph):
+            answer = self.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        else:
+            answer = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
+        if not isinstance(answer, (list, QueryTriples)):
+            raise QueryError(f"{self.endpoint} did not answer a CONSTRUCT with triples.")
+        return list(answer)
 
 
 def _parse(body: bytes, content_type: str, endpoint: str) -> QueryResult:
@@ -78,19 +89,19 @@ class PushReport:
     triples: int
 
 
-def push(kg: KnowledgeGraph, store_url: str) -> PushReport:
+def push(kg, store_url: str) -> PushReport:
     """PUT every graph of the local store to a Graph Store Protocol endpoint (replacing what was there).
 
     ``store_url`` is the server's graph store, e.g. ``http://127.0.0.1:7878/store`` for Oxigraph or
     ``http://host:3030/ds/data`` for Fuseki.
     """
-    from pyoxigraph import DefaultGraph, RdfFormat, serialize
+    from pyoxigraph import RdfFormat, serialize
 
     url = _check_url(store_url)
-    graphs = [DefaultGraph(), *sorted(kg.store.named_graphs(), key=lambda g: g.value)]
+    graphs: list[NamedNode | DefaultGraph] = [DefaultGraph(), *kg.source.named_graphs()]
     total = 0
     for graph in graphs:
-        triples = [quad.triple for quad in kg.store.quads_for_pattern(None, None, None, graph)]
+        triples = kg.source.triples(graph)
         target = _graph_url(url, None if isinstance(graph, DefaultGraph) else graph.value)
         request = urllib.request.Request(target, data=serialize(triples, format=RdfFormat.N_TRIPLES),
                                          method="PUT", headers={"Content-Type": "application/n-triples"})

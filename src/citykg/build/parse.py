@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
-from .errors import RdfSyntaxError
-from .project import CuratedFile
-from .vocab import graph_name_for
+from ..errors import RdfSyntaxError
+from ..project import CuratedFile
+from ..vocab import graph_name_for
 
 _FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nq": RdfFormat.N_QUADS,
             ".nt": RdfFormat.N_TRIPLES}

@@ -1,5 +1,5 @@
-"""``citykg centrality | communities | suggest | report`` and network export: thin renderers of
-citykg.analytics / citykg.suggest / citykg.report. Only click is imported at module level (start-up speed)."""
+"""``citykg centrality | communities | suggest | report``: thin renderers of citykg.network's analytics,
+suggest and report. Only click is imported at module level (start-up speed)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ from pathlib import Path
 
 import click
 
-from .cli import _kg, main
+from .. import names
+from . import _common
 
-NETWORK_NAMES = ("municipalities", "countries", "actors", "sectors", "shared-sectors")
-METRIC_NAMES = ("degree", "weighted_degree", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank",
-                "core", "constraint", "effective_size")
-FORMATS = ("table", "md", "csv", "json")
 #: Short column titles for the terminal table, where ten metrics must fit across.
 SHORT = {"weighted_degree": "w.degree", "betweenness": "betweenness", "closeness": "closeness",
          "harmonic": "harmonic", "eigenvector": "eigenvector", "constraint": "constraint",
@@ -26,55 +23,46 @@ PROGRESS_FROM = 1000
 
 def network_options(function):
     """--network, --from and --backend, shared by every analytics command."""
-    function = click.option("--backend", type=click.Choice(["auto", "networkx", "igraph"]), default="auto",
+    function = click.option("--backend", type=click.Choice(names.BACKENDS), default="auto",
                             show_default=True, help="Library for shortest-path metrics (auto: igraph from "
                             "1,000 nodes).")(function)
-    function = click.option("--endpoint", metavar="URL", help="Project the network from this SPARQL 1.1 "
-                            "endpoint instead of the local store.")(function)
-    function = click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+    function = click.option("--endpoint", metavar="URL", help=_common.ENDPOINT_HELP)(function)
+    function = click.option("--from", "from_file", type=_common.OUT_FILE,
                             help="Analyse a network file instead (GraphML, GEXF, or an edge list "
                             "'source target [weight]').")(function)
-    return click.option("--network", "network_name", type=click.Choice(NETWORK_NAMES), default=None,
+    return click.option("--network", "network_name", type=click.Choice(names.NETWORKS), default=None,
                         help="Which projection of the graph [default: municipalities].")(function)
 
 
 def output_options(function):
-    function = click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    function = click.option("--out", "-o", type=_common.OUT_FILE,
                             help="File to write (default: stdout).")(function)
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)(function)
+    return click.option("--format", "fmt", type=click.Choice(names.TABLE_FORMATS), default="table",
+                        show_default=True)(function)
 
 
 def load_graph(ctx: click.Context, network_name: str | None, from_file: Path | None, endpoint: str | None):
     """The network to analyse: a file given with --from, or a projection of the store (or an endpoint)."""
-    from . import network
+    from .. import network
 
     if from_file is not None:
         if network_name is not None or endpoint is not None:
             raise click.UsageError("Give either --network/--endpoint or --from, not both.")
         return network.read(from_file)
-    return network.project(source(ctx, endpoint), network_name or "municipalities")
+    return network.project(_common.kg(ctx, endpoint), network_name or "municipalities")
 
 
-def source(ctx: click.Context, endpoint: str | None):
-    """The KnowledgeGraph the projections query: the local store, or a remote endpoint."""
-    if endpoint is None:
-        return _kg(ctx)
-    from .remote import RemoteGraph
-
-    return RemoteGraph(endpoint, ctx.obj["project"])
-
-
-@main.command()
+@click.command()
 @network_options
-@click.option("--metric", type=click.Choice([*METRIC_NAMES, "all"]), default="all", show_default=True)
-@click.option("--sort", type=click.Choice(METRIC_NAMES), help="Order rows by this metric [default: the first "
+@click.option("--metric", type=click.Choice([*names.METRICS, "all"]), default="all", show_default=True)
+@click.option("--sort", type=click.Choice(names.METRICS), help="Order rows by this metric [default: the first "
               "one shown; constraint ascending].")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Rows to show; 0 = all.")
 @output_options
 @click.pass_context
 def centrality(ctx: click.Context, network_name, from_file, endpoint, backend, metric, sort, top, fmt, out) -> None:
     """Rank the nodes of a network by centrality (degree, betweenness, PageRank, Burt's constraint, …)."""
-    from . import analytics
+    from ..network import analytics
 
     graph = load_graph(ctx, network_name, from_file, endpoint)
     with _progress(graph) as progress:
@@ -87,7 +75,7 @@ def centrality(ctx: click.Context, network_name, from_file, endpoint, backend, m
     _emit(header, records, fmt, out, title)
 
 
-@main.command()
+@click.command()
 @network_options
 @click.option("--seed", type=int, default=42, show_default=True, help="Louvain's random seed.")
 @click.option("--resolution", type=float, default=1.0, show_default=True,
@@ -98,7 +86,7 @@ def centrality(ctx: click.Context, network_name, from_file, endpoint, backend, m
 @click.pass_context
 def communities(ctx: click.Context, network_name, from_file, endpoint, backend, seed, resolution, min_size, fmt, out):
     """Find communities (Louvain, fixed seed) and report their modularity."""
-    from . import analytics
+    from ..network import analytics
 
     graph = load_graph(ctx, network_name, from_file, endpoint)
     found = analytics.communities(graph, seed=seed, resolution=resolution)
@@ -111,10 +99,10 @@ def communities(ctx: click.Context, network_name, from_file, endpoint, backend, 
                                                      "resolution": resolution})
 
 
-@main.command()
+@click.command()
 @click.option("--for", "whom", required=True, metavar="MUNICIPALITY",
               help="A municipality's label (Bandung) or IRI (municipality:id-bandung).")
-@click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--from", "from_file", type=_common.OUT_FILE,
               help="Suggest within a network file instead (shared neighbours only).")
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the local store.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
@@ -122,16 +110,16 @@ def communities(ctx: click.Context, network_name, from_file, endpoint, backend, 
 @click.pass_context
 def suggest(ctx: click.Context, whom: str, from_file, endpoint, top: int, fmt: str, out) -> None:
     """Suggest new partners for a municipality, each with the reason in words."""
-    from . import suggest as suggestions
+    from ..network import suggest as suggestions
 
     if from_file is not None:
-        from . import network
+        from .. import network
 
         graph = network.read(from_file)
-        node = _node_named(graph, whom)
+        node = network.node_named(graph, whom)
         found = suggestions.suggest_in(graph, None, node, top)
     else:
-        found = suggestions.suggest(source(ctx, endpoint), whom, top)
+        found = suggestions.suggest(_common.kg(ctx, endpoint), whom, top)
     if not found and fmt == "table":
         click.echo(f"No suggestion for {whom}: no unpartnered municipality shares a partner or a sector with it.")
         return
@@ -140,7 +128,7 @@ def suggest(ctx: click.Context, whom: str, from_file, endpoint, top: int, fmt: s
     _emit(header, records, fmt, out, f"Partner suggestions for {whom}")
 
 
-@main.command()
+@click.command()
 @network_options
 @click.option("--out", "-o", "folder", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for report.md, report.html and the charts.")
@@ -149,7 +137,7 @@ def suggest(ctx: click.Context, whom: str, from_file, endpoint, top: int, fmt: s
 @click.pass_context
 def report(ctx: click.Context, network_name, from_file, endpoint, backend, folder: Path, top: int, seed: int) -> None:
     """Write a network report (Markdown and self-contained HTML, with charts and a methods note)."""
-    from . import report as reports
+    from ..network import report as reports
 
     graph = load_graph(ctx, network_name, from_file, endpoint)
     title = f"Network report: {graph.graph.get('name', '')}"
@@ -157,20 +145,6 @@ def report(ctx: click.Context, network_name, from_file, endpoint, backend, folde
         built = reports.build(graph, title, top=top, seed=seed, backend=backend, progress=progress)
     md, page = reports.write(built, folder)
     click.echo(f"Wrote {md} and {page}")
-
-
-def export_network(ctx: click.Context, network_name: str, fmt: str, out: Path | None) -> None:
-    """``citykg export --network NAME --format graphml|gexf``: a projection as a file Gephi opens."""
-    import sys
-
-    from . import network
-
-    graph = network.project(_kg(ctx), network_name)
-    if out is None:
-        network.write(graph, fmt, sys.stdout.buffer)
-        return
-    network.write(graph, fmt, out)
-    click.echo(f"Wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", err=True)
 
 
 # ---------------------------------------------------------------- rendering
@@ -212,14 +186,14 @@ def _render(header: list[str], records: list[list], fmt: str, title: str, extra:
         writer.writerow(header)
         writer.writerows([["" if _is_nan(v) else v for v in record] for record in records])
         return buffer.getvalue()
-    from .report import number
+    from ..network.report import number
 
     cells = [[number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v) for v in record]
              for record in records]
     if fmt == "md":
-        from .report import _md_table
+        from ..network.report import md_table
 
-        return "\n".join([f"**{title}**", "", *_md_table(header, cells)]) + "\n"
+        return "\n".join([f"**{title}**", "", *md_table(header, cells)]) + "\n"
     from rich.table import Table
 
     keep = [i for i, name in enumerate(header) if name not in WIDE]
@@ -227,7 +201,7 @@ def _render(header: list[str], records: list[list], fmt: str, title: str, extra:
     for i in keep:
         name = header[i]
         table.add_column(SHORT.get(name, name), overflow="fold",
-                         justify="right" if name in METRIC_NAMES or name in ("score", "size", "rank") else "left")
+                         justify="right" if name in names.METRICS or name in ("score", "size", "rank") else "left")
     for row in cells:
         table.add_row(*(row[i] for i in keep))
     return table
@@ -241,30 +215,13 @@ def _is_nan(value) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _node_named(graph, whom: str) -> str:
-    """A node of a file network by id or by label (case-insensitive)."""
-    if whom in graph:
-        return whom
-    wanted = whom.casefold()
-    matches = sorted(n for n, label in graph.nodes(data="label") if str(label).casefold() == wanted)
-    if len(matches) == 1:
-        return matches[0]
-    from .errors import UsageError
-
-    if not matches:
-        raise UsageError(f"No node of the network is called {whom!r}.")
-    raise UsageError(f"{whom!r} names {len(matches)} nodes; use one of the ids: {', '.join(matches)}.")
-
-
 class _progress:
     """A rich progress display on stderr for big networks; nothing for small ones (it would only flicker)."""
 
     def __init__(self, graph) -> None:
         self._bar = None
         if graph.number_of_nodes() >= PROGRESS_FROM:
-            from .progress import RichProgress
-
-            self._bar = RichProgress()
+            self._bar = _common.progress_bar()
 
     def __enter__(self):
         return self._bar.__enter__() if self._bar is not None else None

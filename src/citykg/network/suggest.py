@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .errors import UsageError
+from ..errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,9 @@ class Suggestion:
 
 def suggest(kg, municipality: str, top: int = 10) -> list[Suggestion]:
     """Suggestions for ``municipality`` (a label such as "Bandung", or an IRI / ``municipality:…``)."""
-    from . import network
-    from .catalogue import expand
-    from .vocab import CKG, compact
+    from ..query.catalogue import expand
+    from ..vocab import CKG, compact
+    from . import projections as network
 
     iri = expand(municipality)
     matches = [iri.value] if iri is not None else kg.resolve(CKG + "Municipality", municipality)

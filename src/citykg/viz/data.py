@@ -14,9 +14,9 @@ from typing import Any
 
 import networkx as nx
 
-from .catalogue import CatalogueQuery, bind, load_catalogue
-from .network import rows
-from .vocab import compact
+from ..network.projections import rows
+from ..query.catalogue import CatalogueQuery, bind, load_catalogue
+from ..vocab import compact
 
 TEMPLATES = Path(__file__).with_name("templates")
 #: At most this many sources per node and quotes per source travel into the page.

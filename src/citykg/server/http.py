@@ -31,9 +31,9 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from .catalogue import CatalogueQuery, load_catalogue
-from .server_pool import PoolError, Reply, WorkerPool, error_reply
-from .server_protocol import Refused, accepted, check_query, service_description
+from ..query.catalogue import CatalogueQuery, load_catalogue
+from .pool import PoolError, Reply, WorkerPool, error_reply
+from .protocol import Refused, accepted, check_query, service_description
 
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".css": "text/css; charset=utf-8", ".txt": "text/plain; charset=utf-8",
@@ -228,7 +228,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.server.pool
 
     def _service_description(self) -> Reply:
-        from .server_pool import CONTENT_TYPES, GRAPH_TYPES
+        from .protocol import CONTENT_TYPES, GRAPH_TYPES
 
         media = next((m for m in accepted(self.headers.get("Accept"), None) if m in GRAPH_TYPES), None)
         if media is None:
@@ -288,7 +288,7 @@ def _static(name: str) -> Reply:
 def _static_files() -> dict[str, bytes]:
     """Every UI file by the name it is served under, read (and un-gzipped) once."""
     files = {}
-    for entry in (resources.files("citykg") / "static").iterdir():
+    for entry in (resources.files("citykg.server") / "static").iterdir():
         if entry.is_file():
             data = entry.read_bytes()
             if entry.name.endswith(".gz"):

@@ -22,14 +22,13 @@ inside a sub-select), so both ways of binding give the same answer; tests check 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
 
-from .errors import UsageError
-from .vocab import CKG, PREFIXES, XSD
+from ..errors import UsageError
+from ..vocab import CKG, PREFIXES, XSD
 
 KINDS = ("municipality", "country", "sector", "party", "date", "iri", "text", "integer")
 #: kind → the class whose instances a label may name.
@@ -198,13 +197,6 @@ def with_values(sparql: str, bound: dict[str, NamedNode | Literal]) -> str:
 def prologue(prefixes: dict[str, str]) -> str:
     """``PREFIX`` lines for the prefixes citykg predeclares, for endpoints that know none of them."""
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
-
-
-def normalise_label(label: str) -> str:
-    """Case, accents and spacing do not matter when a user names a place: "São Paulo" = "sao paulo"."""
-    decomposed = unicodedata.normalize("NFKD", label)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
 
 
 def _is_real_date(text: str) -> bool:

@@ -1,6 +1,6 @@
 """``citykg serve`` (the SPARQL endpoint and query UI) and ``citykg push`` (upload to another server).
 
-Only click is imported here; the server and the HTTP client load when their command runs.
+Only click is imported at load time; the server and the HTTP client load when their command runs.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import os
 
 import click
 
-from .cli import _kg, main
+from . import _common
 
 
-@main.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback lets other machines query the graph.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
@@ -30,12 +30,12 @@ from .cli import _kg, main
 def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int,
           workers: int, verbose: bool) -> None:
     """Serve the store read-only: SPARQL 1.1 at /sparql, the catalogue at /queries, a query UI at /."""
-    from .errors import UsageError
-    from .server import Settings
-    from .server import serve as run_server
-    from .store import open_read_only
+    from ..errors import UsageError
+    from ..server.http import Settings
+    from ..server.http import serve as run_server
+    from ..store import open_read_only
 
-    kg = _kg(ctx)
+    kg = _common.kg(ctx)
     open_read_only(kg.project.store_path)  # a missing store is one sentence, before any worker starts
     settings = Settings(host=host, port=port, timeout=timeout, max_rows=max_rows,
                         max_request_bytes=max_request_bytes, workers=workers, verbose=verbose)
@@ -45,7 +45,7 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
         raise UsageError(f"Cannot listen on {host}:{port}: {error.strerror or error}.") from None
 
 
-@main.command()
+@click.command()
 @click.option("--endpoint", required=True, metavar="URL",
               help="The server's Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
                    "http://localhost:3030/ds/data (Fuseki).")
@@ -56,7 +56,7 @@ def push(ctx: click.Context, endpoint: str) -> None:
     Each named graph replaces the graph of the same name there; the default graph gets the union, so
     'citykg query --endpoint' answers there as it does here.
     """
-    from .remote import push as push_graphs
+    from ..query.remote import push as push_graphs
 
-    report = push_graphs(_kg(ctx), endpoint)
+    report = push_graphs(_common.kg(ctx), endpoint)
     click.echo(f"Pushed {report.triples} triples in {report.graphs} graphs to {endpoint}.")

@@ -23,24 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: Media types a SELECT/ASK result can be written in, and the pyoxigraph QueryResultsFormat name.
-SOLUTION_TYPES = {
-    "application/sparql-results+json": "JSON", "application/json": "JSON",
-    "application/sparql-results+xml": "XML", "application/xml": "XML", "text/xml": "XML",
-    "text/csv": "CSV", "text/tab-separated-values": "TSV",
-}
-#: Media types a CONSTRUCT/DESCRIBE result can be written in, and the pyoxigraph RdfFormat name.
-GRAPH_TYPES = {
-    "text/turtle": "TURTLE", "application/x-turtle": "TURTLE", "application/n-triples": "N_TRIPLES",
-    "text/plain": "N_TRIPLES", "application/ld+json": "JSON_LD", "application/rdf+xml": "RDF_XML",
-}
-#: The Content-Type sent for each format.
-CONTENT_TYPES = {
-    "JSON": "application/sparql-results+json", "XML": "application/sparql-results+xml",
-    "CSV": "text/csv; charset=utf-8", "TSV": "text/tab-separated-values; charset=utf-8",
-    "TURTLE": "text/turtle; charset=utf-8", "N_TRIPLES": "application/n-triples",
-    "JSON_LD": "application/ld+json", "RDF_XML": "application/rdf+xml",
-}
+from .protocol import CONTENT_TYPES, GRAPH_TYPES, SOLUTION_TYPES
 
 
 @dataclass
@@ -158,7 +141,7 @@ def _serve_jobs(conn, project: str, store: str) -> None:
     """A worker's life: open the store, say ready, answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then ends its workers
     try:
-        from .kg import KnowledgeGraph
+        from ..kg import KnowledgeGraph
 
         kg = KnowledgeGraph(project, store)
         kg.store  # noqa: B018 - open now, so that a missing store fails at start-up, not on a query
@@ -179,9 +162,9 @@ def _serve_jobs(conn, project: str, store: str) -> None:
 
 
 def _answer(kg, job: dict[str, Any]) -> Reply:
-    from .catalogue import bind, prologue, with_values
-    from .errors import CityKGError
-    from .vocab import PREFIXES
+    from ..errors import CityKGError
+    from ..query.catalogue import bind, prologue, with_values
+    from ..vocab import PREFIXES
 
     try:
         if job["kind"] == "bind":
@@ -202,20 +185,8 @@ def _query(kg, job: dict[str, Any]):
     """A protocol query; the dataset parameters (default-graph-uri, named-graph-uri) are honoured."""
     if not job.get("default_graphs") and not job.get("named_graphs"):
         return kg.query(job["text"])
-    from pyoxigraph import NamedNode
-
-    from .errors import QueryError
-    from .kg import _sparql_syntax_message
-    from .vocab import PREFIXES
-
-    try:
-        return kg.store.query(job["text"], prefixes=PREFIXES,
-                              default_graph=[NamedNode(g) for g in job.get("default_graphs", [])] or None,
-                              named_graphs=[NamedNode(g) for g in job.get("named_graphs", [])] or None)
-    except SyntaxError as error:
-        raise QueryError(_sparql_syntax_message(str(error))) from None
-    except (RuntimeError, OSError, ValueError) as error:
-        raise QueryError(f"The query failed: {error}") from None
+    return kg.source.query(job["text"], default_graphs=job.get("default_graphs"),
+                           named_graphs=job.get("named_graphs"))
 
 
 def _serialise(result, accept: list[str], max_rows: int) -> Reply:
@@ -296,7 +267,7 @@ def _term_json(term) -> dict[str, Any]:
 def _used_prefixes(text: str, prefixes: dict[str, str]) -> dict[str, str]:
     import re
 
-    from .catalogue import mask
+    from ..query.catalogue import mask
 
     masked = mask(text)
     return {name: iri for name, iri in prefixes.items() if re.search(rf"(?<![\w?$:-]){re.escape(name)}:", masked)}

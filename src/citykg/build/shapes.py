@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from .vocab import RDF, RDFS, SH, XSD
+from ..vocab import RDF, RDFS, SH, XSD
 
 __all__ = ["Shapes", "ShapeResult", "UnsupportedShape", "DataIndex"]
 

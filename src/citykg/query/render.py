@@ -20,8 +20,8 @@ from pyoxigraph import (
     serialize,
 )
 
-from .errors import UsageError
-from .vocab import PREFIXES, compact
+from ..errors import UsageError
+from ..vocab import PREFIXES, compact
 
 SOLUTION_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
                     "json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML}

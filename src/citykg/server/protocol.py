@@ -11,8 +11,26 @@ from __future__ import annotations
 
 import re
 
-from .catalogue import mask
-from .server_pool import GRAPH_TYPES, SOLUTION_TYPES
+from ..query.catalogue import mask
+
+#: Media types a SELECT/ASK result can be written in, and the pyoxigraph QueryResultsFormat name.
+SOLUTION_TYPES = {
+    "application/sparql-results+json": "JSON", "application/json": "JSON",
+    "application/sparql-results+xml": "XML", "application/xml": "XML", "text/xml": "XML",
+    "text/csv": "CSV", "text/tab-separated-values": "TSV",
+}
+#: Media types a CONSTRUCT/DESCRIBE result can be written in, and the pyoxigraph RdfFormat name.
+GRAPH_TYPES = {
+    "text/turtle": "TURTLE", "application/x-turtle": "TURTLE", "application/n-triples": "N_TRIPLES",
+    "text/plain": "N_TRIPLES", "application/ld+json": "JSON_LD", "application/rdf+xml": "RDF_XML",
+}
+#: The Content-Type sent for each format.
+CONTENT_TYPES = {
+    "JSON": "application/sparql-results+json", "XML": "application/sparql-results+xml",
+    "CSV": "text/csv; charset=utf-8", "TSV": "text/tab-separated-values; charset=utf-8",
+    "TURTLE": "text/turtle; charset=utf-8", "N_TRIPLES": "application/n-triples",
+    "JSON_LD": "application/ld+json", "RDF_XML": "application/rdf+xml",
+}
 
 #: ``format=`` shorthands (as in Fuseki and the CLI) → the media type they stand for.
 FORMAT_NAMES = {

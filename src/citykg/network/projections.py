@@ -26,11 +26,12 @@ from typing import IO, Any
 
 import networkx as nx
 
-from .errors import UsageError
-from .vocab import compact
+from .. import labels
+from ..errors import UsageError
+from ..names import NETWORK_FILE_FORMATS as EXPORT_FORMATS
+from ..names import NETWORKS
+from ..vocab import compact
 
-NETWORKS = ("municipalities", "countries", "actors", "sectors", "shared-sectors")
-EXPORT_FORMATS = ("graphml", "gexf")
 _INTEGER = ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
 _DECIMAL = ("decimal", "double", "float")
 
@@ -207,6 +208,23 @@ def write(graph: nx.Graph, fmt: str, out: str | Path | IO[bytes]) -> None:
         if isinstance(data.get("lat"), float) and isinstance(data.get("lon"), float):
             data["viz"] = {"position": {"x": data["lon"], "y": data["lat"], "z": 0.0}}
     nx.write_gexf(copy, out)
+
+
+def node_named(graph: nx.Graph, wanted: str, name: str = "") -> Any:
+    """A node by id (``municipality:id-bandung``) or by label, matched by the rule of citykg.labels.
+
+    ``name`` is the network's name, for the message when no node or several nodes match.
+    """
+    if wanted in graph:
+        return wanted
+    matches = labels.matching(graph.nodes(data="label"), wanted)
+    if len(matches) == 1:
+        return matches[0]
+    network = f"the {name} network" if name else "the network"
+    if not matches:
+        raise UsageError(f"No node of {network} is called {wanted!r}.")
+    raise UsageError(f"{wanted!r} names {len(matches)} nodes of {network}; use one of the ids: "
+                     f"{', '.join(map(str, matches))}.")
 
 
 def _read_edge_list(path: Path) -> nx.MultiGraph:

@@ -313,7 +313,7 @@ def _percentile(descending: list[int], q: float) -> int:
 
 def _use_fast(graph: nx.Graph, backend: str) -> bool:
     if backend not in ("auto", "networkx", "igraph"):
-        from .errors import UsageError
+        from ..errors import UsageError
 
         raise UsageError(f"Unknown backend {backend!r}; choose auto, networkx or igraph.")
     if backend == "auto":
@@ -333,6 +333,6 @@ def _stage(progress, name: str) -> None:
 
 
 def _unknown_metric(name: str):
-    from .errors import UsageError
+    from ..errors import UsageError
 
     return UsageError(f"Unknown metric {name!r}; choose one of {', '.join(METRICS)} or all.")

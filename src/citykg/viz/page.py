@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import viz_style as style
+from . import style as style
 
 #: Node attributes that are shown another way (or are internal) and so are not listed as facts.
 _SHOWN = {"label", "type", "country", "lat", "lon", "iri", "bipartite", "x", "y"}
@@ -143,7 +143,7 @@ def _sources(kg, graph: nx.Graph) -> dict[str, list]:
     iris = {str(iri) for _n, iri in graph.nodes(data="iri") if iri}
     if kg is None or not iris:
         return {}
-    from .viz_data import sources
+    from .data import sources
 
     return sources(kg, iris)
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from .cli import main
+from . import _common
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-@main.group(name="import")
+@click.group(name="import")
 def import_group() -> None:
     """Import an external data set into graph/imported/ (then run 'citykg build')."""
 
@@ -31,9 +31,9 @@ def hekman(ctx: click.Context, path: Path, coordinates: Path | None, report_path
     PATH has the columns city1,country1,city2,country2 and, in the geocoded file, lat1,lng1,lat2,lng2.
     Writes graph/imported/hekman-twin-cities.trig and graph/imported/countries.trig.
     """
-    from .importers.hekman import import_hekman
+    from ..importers.hekman import import_hekman
 
-    report = import_hekman(_project(ctx), path, coordinates)
+    report = import_hekman(_common.project(ctx), path, coordinates)
     _finish(report, report_path)
 
 
@@ -49,17 +49,10 @@ def wikidata_p190(ctx: click.Context, relations: Path, names: Path, report_path:
     RELATIONS has lines Qa<TAB>Qb, NAMES lines Qid<TAB>name. Run after the Wikipedia import: items join
     the graph only through municipalities it has. Writes graph/imported/wikidata-p190.trig.
     """
-    from .importers.wikidata import import_wikidata
+    from ..importers.wikidata import import_wikidata
 
-    report = import_wikidata(_project(ctx), relations, names)
+    report = import_wikidata(_common.project(ctx), relations, names)
     _finish(report, report_path)
-
-
-def _project(ctx: click.Context):
-    from .project import Project
-
-    obj = ctx.find_root().obj
-    return Project.locate(obj["project"], obj["store"])
 
 
 def _finish(report, report_path: Path | None) -> None:

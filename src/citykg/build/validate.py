@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
-from .errors import ValidationError, Violation
+from ..errors import ValidationError, Violation
 from .parse import ParsedDataset
-from .vocab import CKG, RDF, SH, compact
+from ..vocab import CKG, RDF, SH, compact
 
 _TYPE = RDF + "type"
 

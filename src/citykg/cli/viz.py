@@ -6,31 +6,28 @@ from pathlib import Path
 
 import click
 
-from .cli import main
-
-# Kept here as literals (not imported from citykg.viz) so that loading the CLI imports no networkx/pyvis.
-NETWORKS = ("municipalities", "countries", "actors", "sectors", "shared-sectors", "full")
-STATUSES = ("active", "exploring", "lapsed", "renewal-planned", "ended")
+from .. import names
+from . import _common
 
 
-@main.command()
-@click.option("--network", "network_name", type=click.Choice(NETWORKS), default="municipalities", show_default=True,
-              help="Which projection to draw; full = every party and event.")
+@click.command()
+@click.option("--network", "network_name", type=click.Choice(names.VIZ_NETWORKS), default="municipalities",
+              show_default=True, help="Which projection to draw; full = every party and event.")
 @click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Draw a network file instead (GraphML, GEXF, or an edge list 'source target [weight]').")
-@click.option("--endpoint", metavar="URL", help="Project the network from this SPARQL 1.1 endpoint instead.")
+@click.option("--endpoint", metavar="URL", help=_common.ENDPOINT_HELP)
 @click.option("--focus", metavar="NODE", help="Only this node (label or id) and its neighbourhood.")
 @click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Hops around --focus.")
 @click.option("--sector", metavar="NAME", help="Only ties in this sector (slug or label: 'vocational-training').")
 @click.option("--country", metavar="NAME", help="Only nodes of this country (name or ISO code) and their ties.")
 @click.option("--since", type=click.IntRange(min=1000, max=9999), metavar="YEAR",
               help="Only ties that started in or after YEAR.")
-@click.option("--status", type=click.Choice(STATUSES), help="Only ties with this status.")
-@click.option("--layout", type=click.Choice(["force", "geo"]), default="force", show_default=True,
+@click.option("--status", type=click.Choice(tuple(names.STATUSES)), help="Only ties with this status.")
+@click.option("--layout", type=click.Choice(names.LAYOUTS), default="force", show_default=True,
               help="force: physics that settle then stop; geo: municipalities at their coordinates.")
-@click.option("--size-by", type=click.Choice(["degree", "betweenness", "pagerank"]), default="degree",
+@click.option("--size-by", type=click.Choice(names.SIZE_METRICS), default="degree",
               show_default=True, help="Centrality that sizes the nodes.")
-@click.option("--color-by", "colour_by", type=click.Choice(["kind", "country"]), default="kind", show_default=True,
+@click.option("--color-by", "colour_by", type=click.Choice(names.COLOUR_BY), default="kind", show_default=True,
               help="Colour nodes by kind (municipality, country, organisation, person, event) or by country.")
 @click.option("--max-nodes", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Draw at most this many nodes (the best-connected); 0 = all of them.")
@@ -42,19 +39,18 @@ def viz(ctx: click.Context, network_name: str, from_file: Path | None, endpoint:
         depth: int, sector: str | None, country: str | None, since: int | None, status: str | None, layout: str,
         size_by: str, colour_by: str, max_nodes: int, title: str | None, out: Path) -> None:
     """Draw a network as one interactive HTML page that works offline: search, filters, facts with sources."""
-    from . import viz as viz_module
-    from .cli_network import source
+    from .. import viz as viz_module
 
     graph = None
     kg = None
     if from_file is not None:
         if endpoint is not None or ctx.get_parameter_source("network_name").name != "DEFAULT":
             raise click.UsageError("Give either --network/--endpoint or --from, not both.")
-        from .network import read
+        from ..network import read
 
         graph = read(from_file)
     else:
-        kg = source(ctx, endpoint)
+        kg = _common.kg(ctx, endpoint)
     selection = viz_module.Selection(sector=sector, country=country, since=since, status=status, focus=focus,
                                      depth=depth)
     result = viz_module.visualise(kg, out, network_name, graph=graph, selection=selection, layout=layout,

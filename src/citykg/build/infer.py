@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from pyoxigraph import NamedNode, Quad, Store
 
-from .vocab import INFERRED_GRAPH
+from ..vocab import INFERRED_GRAPH
 
 #: rule name → CONSTRUCT query. RDFS subclass/subproperty entailment restricted to named classes, the
 #: symmetric ``ckg:partnerOf`` between the partners of one partnership, and each sector's top field.

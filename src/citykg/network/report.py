@@ -161,13 +161,13 @@ def markdown(report: Report) -> str:
         lines += [f"## {heading}", "", intro, ""]
         if chart:
             lines += [f"![{heading}]({chart})", ""]
-        lines += _md_table(header, rows) + [""]
+        lines += md_table(header, rows) + [""]
     lines += ["## Methods", ""]
     lines += [f"- **{title}**: {text}" for title, text in methods()]
     return "\n".join(lines) + "\n"
 
 
-def _md_table(header: Sequence[str], rows: list[list[str]]) -> list[str]:
+def md_table(header: Sequence[str], rows: list[list[str]]) -> list[str]:
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 

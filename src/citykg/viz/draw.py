@@ -24,19 +24,19 @@ from typing import Any
 
 import networkx as nx
 
-from . import viz_style as style
-from .errors import CityKGError, UsageError
+from .. import labels, names
+from ..errors import CityKGError, UsageError
+from ..network import node_named
+from . import style
 
 __all__ = ["NETWORKS", "SIZE_METRICS", "LAYOUTS", "COLOUR_BY", "STATUSES", "Selection", "VizResult",
            "visualise", "select", "trim", "render", "write"]
 
-NETWORKS = ("municipalities", "countries", "actors", "sectors", "shared-sectors", "full")
-SIZE_METRICS = ("degree", "betweenness", "pagerank")
-LAYOUTS = ("force", "geo")
-COLOUR_BY = ("kind", "country")
-#: --status values → the ckg: status concepts.
-STATUSES = {"active": "Active", "exploring": "Exploring", "lapsed": "Lapsed", "renewal-planned": "RenewalPlanned",
-            "ended": "Ended"}
+NETWORKS = names.VIZ_NETWORKS
+SIZE_METRICS = names.SIZE_METRICS
+LAYOUTS = names.LAYOUTS
+COLOUR_BY = names.COLOUR_BY
+STATUSES = names.STATUSES
 #: Default cap on drawn nodes: a 2,000-node page opens in about a second (docs/bench-viz.md).
 MAX_NODES = 2000
 #: Above this many nodes the browser's physics would take too long to settle: lay out in Python instead.
@@ -117,10 +117,10 @@ def load(kg, network: str) -> nx.Graph:
     """A projection of the knowledge graph: citykg.network's, or the "full" one of citykg.viz_data."""
     _check_choice("network", network, NETWORKS)
     if network == "full":
-        from .viz_data import full
+        from .data import full
 
         return full(kg)
-    from .network import project
+    from ..network.projections import project
 
     return project(kg, network)
 
@@ -135,7 +135,7 @@ def select(graph: nx.Graph, selection: Selection, name: str = "") -> nx.Graph:
         _check_edge_attributes(graph, selection, name)
     if selection.country:
         keys = _country_keys(selection.country)
-        country_nodes = {n for n, c in graph.nodes(data="country", default="") if str(c).casefold() in keys}
+        country_nodes = {n for n, c in graph.nodes(data="country", default="") if labels.normalise(str(c)) in keys}
         if not country_nodes:
             raise UsageError(f"No node of the {name} network is in the country {selection.country!r}.")
     else:
@@ -174,26 +174,12 @@ def trim(graph: nx.Graph, max_nodes: int | None) -> tuple[nx.Graph, str]:
 
 
 def _ego(chosen: nx.Graph, graph: nx.Graph, selection: Selection, name: str) -> nx.Graph:
-    node = _node_named(graph, selection.focus or "", name)
+    node = node_named(graph, selection.focus or "", name)
     if node not in chosen:
         raise UsageError(f"{selection.focus} has no tie left in the {name} network after the filters.")
     ego = nx.ego_graph(chosen, node, radius=selection.depth)
     ego.graph.update(chosen.graph)
     return ego
-
-
-def _node_named(graph: nx.Graph, wanted: str, name: str) -> Any:
-    """A node by id (``municipality:id-bandung``) or by label, any case."""
-    if wanted in graph:
-        return wanted
-    folded = wanted.casefold()
-    matches = sorted((n for n, label in graph.nodes(data="label") if str(label).casefold() == folded), key=str)
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise UsageError(f"No node of the {name} network is called {wanted!r}.")
-    raise UsageError(f"{wanted!r} names {len(matches)} nodes of the {name} network; use one of the ids: "
-                     f"{', '.join(map(str, matches))}.")
 
 
 def _check_edge_attributes(graph: nx.Graph, selection: Selection, name: str) -> None:
@@ -219,7 +205,7 @@ def _country_keys(text: str) -> set[str]:
     """The spellings a country may have in a network: as given, its ISO code and its names."""
     import pycountry
 
-    keys = {text.strip().casefold()}
+    keys = {labels.normalise(text)}
     try:
         country = pycountry.countries.lookup(text.strip())
     except LookupError:
@@ -227,7 +213,7 @@ def _country_keys(text: str) -> set[str]:
     for attribute in ("alpha_2", "name", "common_name", "official_name"):
         value = getattr(country, attribute, None)
         if value:
-            keys.add(value.casefold())
+            keys.add(labels.normalise(value))
     return keys
 
 
@@ -248,8 +234,8 @@ def render(graph: nx.Graph, *, kg=None, title: str = "citykg network", layout: s
            size_by: str = "degree", colour_by: str = "kind", notice: str = "") -> tuple[str, bool]:
     """The HTML page for ``graph`` and whether the browser runs physics. Node sizes follow ``size_by``
     computed on the drawn graph; sources and quotes of nodes with an ``iri`` come from ``kg``."""
-    from . import analytics
-    from .viz_page import build_network, page_data
+    from ..network import analytics
+    from .page import build_network, page_data
 
     n = graph.number_of_nodes()
     if n == 0:
