@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run run-seeds import test build lint clean
+.PHONY: run run-seeds import test test-quick build lint clean
 
 $(BIN)/citykg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +27,28 @@ import: $(BIN)/citykg
 	$(BIN)/citykg import wikidata-p190 data/raw/l3viathan_relations.tsv data/raw/l3viathan_names.tsv \
 		--report data/reports/import-wikidata-p190.md
 
-# Two workers; "worksteal" lets the idle one take the second half of the build fuzzing.
+# The whole suite (CI runs it). Debian's Chromium first, for the browser tests: installed when run as root with
+# apt-get, else they are skipped (scripts/ensure-chromium.sh). The build fuzzing follows HYPOTHESIS_PROFILE:
+# "dev" (default, 2 x 25 mutations) or "ci" (2 x 500, what .ci/run uses). Two workers; "worksteal" lets the
+# idle one take the second half of the build fuzzing.
 test: $(BIN)/citykg
+	sh scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -q -n 2 --dist worksteal
 
-lint: $(BIN)/citykg
-	$(BIN)/pip install --quiet ruff
+# The developer loop: everything but the tests marked slow (build fuzzing, the full graph).
+test-quick: $(BIN)/citykg
+	sh scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest -q -n 2 -m "not slow"
+
+# The dev extra (ruff, mypy, import-linter, stubs), installed once per change of pyproject.toml.
+$(BIN)/lint-imports: pyproject.toml $(BIN)/citykg
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+lint: $(BIN)/lint-imports
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy src/citykg
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf .citykg build src/*.egg-info

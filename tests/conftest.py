@@ -1,4 +1,5 @@
-"""Shared fixtures: a copy of the real project in a temporary folder, built once per session."""
+"""Shared fixtures: a copy of the real project in a temporary folder, built once per session; the hypothesis
+profiles; one rule for the browser tests' Chromium."""
 
 from __future__ import annotations
 
@@ -10,11 +11,56 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from citykg import KnowledgeGraph
 
 REPO = Path(__file__).resolve().parents[1]
 CITYKG = [sys.executable, "-m", "citykg"]
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (or pytest's --hypothesis-profile). "dev" is the default, a
+# quick smoke of the property tests; "ci" (.ci/run exports it) is the full run. The build fuzzing
+# (test_build_fuzz.py) splits max_examples across its two halves: ci = 500 + 500 mutations, dev = 25 + 25.
+settings.register_profile("ci", max_examples=1000, deadline=None)
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# The browser tests drive Debian's Chromium with playwright (no browser download is possible here).
+# CITYKG_CHROMIUM points them at another binary.
+CHROMIUM = Path(os.environ.get("CITYKG_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"]
+
+
+def browser_required() -> bool:
+    """In CI (CI set, or CITYKG_REQUIRE_BROWSER=1, which .ci/run sets) a missing browser fails the tests."""
+    ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return ci or os.environ.get("CITYKG_REQUIRE_BROWSER") == "1"
+
+
+def chromium_path() -> Path:
+    """The Chromium the browser tests use. If it is missing, the calling test fails in CI and is skipped on a
+    developer's machine (where ``make test`` tried to install it, and could not)."""
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    if browser_required():
+        pytest.fail(f"Chromium not found at {CHROMIUM}, and this run requires it (CI or CITYKG_REQUIRE_BROWSER=1): "
+                    "run scripts/ensure-chromium.sh as root (apt-get install -y --no-install-recommends chromium)",
+                    pytrace=False)
+    pytest.skip(f"Chromium not found at {CHROMIUM}; install Debian's chromium (make test does it when run as root)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module. Not per session: playwright's sync API keeps its event loop
+    running while it is open, so another ``sync_playwright()`` (tests/test_report.py) could not start."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
 
 
 def copy_project(target: Path, folders: tuple[str, ...] = ("ontology", "graph/reference", "graph/sources",

@@ -157,3 +157,27 @@ def test_remote_errors_are_one_sentence(pushed, built_project):
         "Error: 'ftp://example.org/sparql' is not an http(s) URL of a SPARQL endpoint."
     with pytest.raises(RemoteError, match="there is no local store"):
         KnowledgeGraph(built_project, endpoint=pushed).store  # noqa: B018
+
+
+def _without_blank_nodes(data: bytes) -> tuple[int, set[str]]:
+    """An N-Quads/N-Triples dump as (line count, the lines without blank nodes): a server relabels blank
+    nodes, so only their number can be compared."""
+    lines = data.decode("utf-8").splitlines()
+    return len(lines), {line for line in lines if "_:" not in line}
+
+
+def test_stats_and_export_on_an_endpoint_equal_the_local_store(pushed, kg, tmp_path):
+    remote = KnowledgeGraph(kg.project.root, endpoint=pushed)
+    assert remote.stats() == kg.stats()
+    for fmt in ("nt", "nq"):
+        assert _without_blank_nodes(remote.export(fmt) or b"") == _without_blank_nodes(kg.export(fmt) or b""), fmt
+    remote.export("nq", tmp_path / "remote.nq")
+    assert _without_blank_nodes((tmp_path / "remote.nq").read_bytes()) == _without_blank_nodes(kg.export("nq") or b"")
+
+
+def test_push_from_an_endpoint_to_another_server(pushed, kg, oxigraph):
+    """A KnowledgeGraph on an endpoint can be pushed on: the same calls as on the local store."""
+    from citykg.query.remote import push
+
+    report = push(KnowledgeGraph(kg.project.root, endpoint=pushed), oxigraph + "/store")
+    assert (report.graphs, report.triples) == (1 + kg.stats()["graphs"], len(kg.store))

@@ -11,17 +11,18 @@ The CLI is a thin wrapper over this class, so whatever the CLI does a script can
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, serialize
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Store, serialize
 
 from .build.pipeline import BuildReport, Progress, build, check
 from .errors import UsageError
 from .labels import normalise
-from .project import Project
+from .project import SEED_KINDS, Project
 from .query.catalogue import CatalogueQuery, bind, load_catalogue
 from .store import EmbeddedStore, QueryResult, Term
 from .vocab import CKG, PREFIXES
@@ -82,9 +83,13 @@ class KnowledgeGraph:
 
         raise RemoteError(f"The graph is at {self.source.endpoint}; there is no local store to open.")
 
-    def build(self, progress: Progress | None = None) -> BuildReport:
-        """Parse, validate, infer and load the project's store; then reopen it so that queries see it."""
-        report = build(self.project, progress)
+    def build(self, progress: Progress | None = None, *, seeds_only: bool = False) -> BuildReport:
+        """Parse, validate, infer and load the project's store; then reopen it so that queries see it.
+
+        ``seeds_only`` leaves graph/imported/ out: the curated articles alone, in about a second.
+        """
+        project = dataclasses.replace(self.project, kinds=SEED_KINDS) if seeds_only else self.project
+        report = build(project, progress)
         if isinstance(self.source, EmbeddedStore):
             self.source.reopen()
         self._labels = {}
@@ -127,20 +132,26 @@ class KnowledgeGraph:
         query = queries[name]
         return self.query(query.sparql, bind(query, params or {}, self.resolve))
 
+    def _select(self, sparql: str, bindings: dict[str, Term] | None = None) -> QuerySolutions:
+        """Run one of the façade's own SELECT queries."""
+        solutions = self.query(sparql, bindings)
+        assert isinstance(solutions, QuerySolutions)
+        return solutions
+
     def resolve(self, class_iri: str, label: str) -> list[str]:
         """IRIs of the instances of ``class_iri`` whose label (any language, any case) is ``label``."""
         if class_iri not in self._labels:
             index: dict[str, set[str]] = {}
-            for row in self.query(_LABELS, {"class": NamedNode(class_iri)}):
+            for row in self._select(_LABELS, {"class": NamedNode(class_iri)}):
                 index.setdefault(normalise(row["label"].value), set()).add(row["x"].value)
             self._labels[class_iri] = index
         return sorted(self._labels[class_iri].get(normalise(label), ()))
 
     def stats(self) -> dict[str, int]:
         """Counts a newcomer wants first: triples, graphs, and instances of each core class."""
-        triples = next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
+        triples = next(iter(self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
         counts = {"triples": int(triples), "graphs": len(self.source.named_graphs())}
-        per_class = {row["class"].value: int(row["n"].value) for row in self.query(
+        per_class = {row["class"].value: int(row["n"].value) for row in self._select(
             "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class } GROUP BY ?class")}
         counts.update({name: per_class.get(CKG + name, 0) for name in SUMMARY_CLASSES})
         return counts
@@ -152,6 +163,8 @@ class KnowledgeGraph:
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"Unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.")
         rdf_format, keeps_graphs = EXPORT_FORMATS[fmt]
+        if isinstance(output, (str, Path)) and not Path(output).parent.is_dir():
+            raise UsageError(f"Cannot write {output}: the folder {str(Path(output).parent)!r} does not exist.")
         prefixes = PREFIXES if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
         if not keeps_graphs and isinstance(self.source, EmbeddedStore):
             # Written by the store itself, without a Python object per triple.
@@ -165,6 +178,7 @@ class KnowledgeGraph:
                               for t in self.source.triples(graph)), format=rdf_format, prefixes=prefixes)
         else:
             data = serialize(self.source.triples(DefaultGraph()), format=rdf_format, prefixes=prefixes)
+        assert data is not None  # serialize() returns the bytes when it is given no output
         if output is None:
             return data
         if isinstance(output, (str, Path)):

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pyoxigraph import (
+    BlankNode,
     DefaultGraph,
     Literal,
     NamedNode,
@@ -72,7 +73,8 @@ class EmbeddedStore:
         ``default_graphs`` / ``named_graphs`` (IRIs) replace the dataset, as the SPARQL Protocol's
         ``default-graph-uri`` and ``named-graph-uri`` ask.
         """
-        substitutions = {Variable(name): value for name, value in (bindings or {}).items()}
+        substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+            Variable(name): value for name, value in (bindings or {}).items()}
         try:
             return self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions,
                                     default_graph=[NamedNode(g) for g in default_graphs or ()] or None,
@@ -144,7 +146,9 @@ def write_and_swap(path: Path, quads: Iterable[Quad]) -> Path:
     from pyoxigraph import serialize
 
     target = new_build_dir(path)
-    bulk_load_nquads(target, [serialize(quads, format=RdfFormat.N_QUADS)])
+    data = serialize(quads, format=RdfFormat.N_QUADS)
+    assert data is not None  # serialize() returns the bytes when it is given no output
+    bulk_load_nquads(target, [data])
     return publish(path, target)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pyoxigraph import NamedNode, Quad, Store
+from pyoxigraph import NamedNode, Quad, QueryTriples, Store, Triple
 
 from ..vocab import INFERRED_GRAPH
 
@@ -47,11 +47,13 @@ def infer(quads: Iterable[Quad]) -> list[Quad]:
     graph = NamedNode(INFERRED_GRAPH)
     inferred: dict[Quad, None] = {}
     for query in RULES.values():
-        for triple in store.query(query, use_default_graph_as_union=True):
+        triples = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(triples, QueryTriples)  # every rule is a CONSTRUCT
+        for triple in triples:
             if not _asserted(store, triple):
                 inferred[Quad(triple.subject, triple.predicate, triple.object, graph)] = None
     return list(inferred)
 
 
-def _asserted(store: Store, triple) -> bool:
+def _asserted(store: Store, triple: Triple) -> bool:
     return next(iter(store.quads_for_pattern(triple.subject, triple.predicate, triple.object)), None) is not None

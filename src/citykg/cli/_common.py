@@ -5,6 +5,7 @@ Imports only click at load time, so that every command starts fast; the library 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,8 @@ class CityKGException(click.ClickException):
 
     def __init__(self, error: CityKGError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        # click types exit_code as a ClassVar, yet reads it from the instance it exits with
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 def kg(ctx: click.Context, endpoint: str | None = None) -> KnowledgeGraph:
@@ -79,8 +81,24 @@ def progress_bar():
     return RichProgress()
 
 
-def writable(path: Path) -> Path:
-    """``path`` if its folder exists; else the one-sentence error a user expects instead of a traceback."""
-    if not path.parent.is_dir():
-        raise click.UsageError(f"Cannot write {path}: the folder {path.parent} does not exist.")
+def writable(ctx: click.Context, param: click.Parameter, path: Path | None) -> Path | None:
+    """Callback of every --out FILE: a missing folder is one sentence before any work, not a traceback
+    after it."""
+    if path is not None and not path.parent.is_dir():
+        from ..errors import UsageError
+
+        raise CityKGException(UsageError(f"Cannot write {path}: the folder {str(path.parent)!r} does not exist."))
+    return path
+
+
+def creatable_folder(ctx: click.Context, param: click.Parameter, path: Path | None) -> Path | None:
+    """Callback of --out FOLDER: the folder must exist or be makeable, checked before minutes of work."""
+    if path is None:
+        return path
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        from ..errors import UsageError
+
+        what = "is not a folder" if not existing.is_dir() else "is not writable"
+        raise CityKGException(UsageError(f"Cannot write the report into {path}: {existing} {what}."))
     return path

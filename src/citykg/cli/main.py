@@ -44,7 +44,8 @@ class LazyGroup(click.Group):
         self.lazy_commands = lazy_commands
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [*super().list_commands(ctx), *self.lazy_commands]
+        eager = [name for name in super().list_commands(ctx) if name not in self.lazy_commands]
+        return [*self.lazy_commands, *eager]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.lazy_commands:

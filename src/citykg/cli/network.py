@@ -35,7 +35,7 @@ def network_options(function):
 
 
 def output_options(function):
-    function = click.option("--out", "-o", type=_common.OUT_FILE,
+    function = click.option("--out", "-o", type=_common.OUT_FILE, callback=_common.writable,
                             help="File to write (default: stdout).")(function)
     return click.option("--format", "fmt", type=click.Choice(names.TABLE_FORMATS), default="table",
                         show_default=True)(function)
@@ -131,6 +131,7 @@ def suggest(ctx: click.Context, whom: str, from_file, endpoint, top: int, fmt: s
 @click.command()
 @network_options
 @click.option("--out", "-o", "folder", type=click.Path(file_okay=False, path_type=Path), required=True,
+              callback=_common.creatable_folder,
               help="Folder for report.md, report.html and the charts.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True, help="Louvain's random seed.")

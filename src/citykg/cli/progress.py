@@ -8,6 +8,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -20,7 +21,7 @@ class RichProgress:
         self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                   MofNCompleteColumn(), TimeElapsedColumn(),
                                   console=console or Console(stderr=True), transient=False)
-        self._task = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> RichProgress:
         self._progress.start()

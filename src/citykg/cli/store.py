@@ -18,19 +18,13 @@ from . import _common
 def build(ctx: click.Context, quiet: bool, seeds_only: bool) -> None:
     """Parse, validate and infer, then swap in a new store."""
     kg = _common.kg(ctx)
-    if seeds_only:
-        import dataclasses
-
-        from ..project import SEED_KINDS
-
-        kg.project = dataclasses.replace(kg.project, kinds=SEED_KINDS)
     if quiet:
-        kg.build()
+        kg.build(seeds_only=seeds_only)
         return
     from rich.console import Console
 
     with _common.progress_bar() as progress:
-        report = kg.build(progress)
+        report = kg.build(progress, seeds_only=seeds_only)
     console = Console()
     console.print(f"Built [bold]{kg.project.store_path}[/] from {report.files} files: "
                   f"{report.asserted} asserted + {report.inferred} inferred triples "
@@ -71,14 +65,12 @@ def stats(ctx: click.Context, fmt: str) -> None:
               help="ttl/nt: the union of all graphs; trig/nq/jsonld: every named graph; graphml/gexf: a network.")
 @click.option("--network", type=click.Choice(names.NETWORKS),
               help="Export this network projection (with --format graphml or gexf) instead of the RDF.")
-@click.option("--out", "-o", type=_common.OUT_FILE, help="File to write (default: stdout).")
+@click.option("--out", "-o", type=_common.OUT_FILE, callback=_common.writable, help="File to write (default: stdout).")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, network: str | None, out: Path | None) -> None:
     """Write the whole store in an RDF format, or a network projection as GraphML/GEXF (for Gephi)."""
     if (network is not None) != (fmt in names.NETWORK_FILE_FORMATS):
         raise click.UsageError("--network NAME goes with --format graphml or gexf, and those need --network.")
-    if out is not None:
-        _common.writable(out)
     kg = _common.kg(ctx)
     if network is not None:
         return _export_network(kg, network, fmt, out)

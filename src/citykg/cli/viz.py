@@ -32,7 +32,7 @@ from . import _common
 @click.option("--max-nodes", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Draw at most this many nodes (the best-connected); 0 = all of them.")
 @click.option("--title", help="Page title [default: the network's name and the filters].")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--out", "-o", type=_common.OUT_FILE, callback=_common.writable, required=True,
               help="The HTML file to write (one self-contained file; nothing else is written).")
 @click.pass_context
 def viz(ctx: click.Context, network_name: str, from_file: Path | None, endpoint: str | None, focus: str | None,
@@ -44,7 +44,7 @@ def viz(ctx: click.Context, network_name: str, from_file: Path | None, endpoint:
     graph = None
     kg = None
     if from_file is not None:
-        if endpoint is not None or ctx.get_parameter_source("network_name").name != "DEFAULT":
+        if endpoint is not None or ctx.get_parameter_source("network_name") is not click.core.ParameterSource.DEFAULT:
             raise click.UsageError("Give either --network/--endpoint or --from, not both.")
         from ..network import read
 

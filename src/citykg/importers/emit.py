@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from ..vocab import CKG, DCTERMS, ID, OWL, PREFIXES, RDF, RDFS, XSD
 
@@ -115,9 +115,11 @@ class Writer:
 
     def write(self, path: Path, header: Iterable[str]) -> int:
         """Write the graph as TriG under a comment header; return the number of triples."""
-        ordered = sorted(self.quads, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
+        ordered = sorted(self.quads, key=_sort_key)
         prefixes = {name: PREFIXES.get(name, GEO) for name in _PREFIX_NAMES}
-        body = serialize(ordered, format=RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
+        data = serialize(ordered, format=RdfFormat.TRIG, prefixes=prefixes)
+        assert data is not None  # serialize() returns the bytes when it is given no output
+        body = data.decode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("".join(f"# {line}\n" for line in header) + "\n" + body, encoding="utf-8")
         return len(ordered)
@@ -140,3 +142,9 @@ class Writer:
             self.add(iri, DCTERMS + "source", origin)
         if info.comment:
             self.label(iri, info.comment, RDFS + "comment")
+
+
+def _sort_key(quad: Quad) -> tuple[str, str, str]:
+    subject = quad.subject
+    assert isinstance(subject, (NamedNode, BlankNode))  # a writer states no RDF-star triples
+    return subject.value, quad.predicate.value, str(quad.object)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import QuerySolutions, RdfFormat, Store
 
 from ..project import Project
 from .names import slug
@@ -88,9 +88,8 @@ def read_known(project: Project, kinds: tuple[str, ...] = ("reference", "sources
         if file.path.resolve() in {p.resolve() for p in skip} or file.path.suffix not in _FORMATS:
             continue
         store.bulk_load(path=file.path, format=_FORMATS[file.path.suffix])
-    options = {"use_default_graph_as_union": True}
     places: dict[str, Place] = {}
-    for row in store.query(_PLACES, **options):
+    for row in _select(store, _PLACES):
         place = places.setdefault(row["place"].value, Place(row["place"].value, row["iso2"].value))
         if row["name"] is not None:
             place.names.add(row["name"].value)
@@ -98,17 +97,24 @@ def read_known(project: Project, kinds: tuple[str, ...] = ("reference", "sources
             place.label = row["english"].value
         if row["same"] is not None:
             place.wikidata.add(row["same"].value)
-    countries = {row["iso2"].value: row["country"].value for row in store.query(_COUNTRIES, **options)}
+    countries = {row["iso2"].value: row["country"].value for row in _select(store, _COUNTRIES)}
     types: dict[str, set[str]] = defaultdict(set)
     labelled: set[str] = set()
-    for row in store.query(_PARTNERSHIPS, **options):
+    for row in _select(store, _PARTNERSHIPS):
         types[row["p"].value]
         if row["type"] is not None:
             types[row["p"].value].add(row["type"].value)
         if row["label"] is not None:
             labelled.add(row["p"].value)
     partners: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(_PARTNERS, **options):
+    for row in _select(store, _PARTNERS):
         partners[row["a"].value].add(row["b"].value)
     return KnownGraph(places, countries, dict(types), labelled, dict(partners))
 
+
+
+def _select(store: Store, query: str) -> QuerySolutions:
+    """Run a SELECT over the union of all the loaded graphs."""
+    solutions = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(solutions, QuerySolutions)
+    return solutions

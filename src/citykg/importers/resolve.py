@@ -238,7 +238,7 @@ def _resolve_bare(group: Group, candidates: list[Group], rows: list[Row],
 
 
 def _near(a: Mention, b: Mention) -> bool:
-    if None in (a.lat, a.long, b.lat, b.long):
+    if a.lat is None or a.long is None or b.lat is None or b.long is None:
         return False
     return distance_km((float(a.lat), float(a.long)), (float(b.lat), float(b.long))) <= NEAR_KM
 

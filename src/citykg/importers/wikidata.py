@@ -115,9 +115,9 @@ def resolve_items(names: dict[str, str], pairs: set[tuple[str, str]], known: Kno
     items = Items()
     by_qid = {qid.removeprefix(WD): p.iri for p in known.places.values() for qid in p.wikidata}
     by_name: dict[str, set[str]] = defaultdict(set)
-    for place in known.places.values():
-        for name in place.names:
-            by_name[slug(name)].add(place.iri)
+    for known_place in known.places.values():
+        for name in known_place.names:
+            by_name[slug(name)].add(known_place.iri)
     candidates = {q: by_name.get(slug(n), set()) for q, n in names.items()}
     support: dict[str, Counter[str]] = defaultdict(Counter)
     testable: Counter[str] = Counter()  # partners whose name the graph knows: evidence for or against
@@ -125,7 +125,7 @@ def resolve_items(names: dict[str, str], pairs: set[tuple[str, str]], known: Kno
         testable[a] += bool(candidates.get(b))
         testable[b] += bool(candidates.get(a))
         for ca in candidates.get(a, ()):
-            for cb in candidates.get(b, ()) & known.partners.get(ca, set()):
+            for cb in candidates.get(b, set()) & known.partners.get(ca, set()):
                 support[a][ca] += 1
                 support[b][cb] += 1
     undecided: set[str] = set()

@@ -50,7 +50,7 @@ def project(kg, name: str) -> nx.Graph:
 def municipalities(kg) -> nx.Graph:
     """Municipalities tied by partnerships. Several partnerships of one pair make one edge whose weight and
     counts add up, so that a pair's tie strength is what the pair shares, not what one document says."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     _add_municipality_nodes(kg, graph)
     for row in rows(kg.run("network-municipalities-edges")):
         a, b = compact(row["source"]), compact(row["target"])
@@ -78,7 +78,7 @@ def municipalities(kg) -> nx.Graph:
 
 def countries(kg) -> nx.Graph:
     """Countries tied by the partnerships of their municipalities (ties inside a country are left out)."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     for row in rows(kg.run("network-countries-nodes")):
         graph.add_node(compact(row["node"]), **_node_attributes(row, "Country", row.get("iso2")),
                        municipalities=row.get("municipalities") or 0)
@@ -90,7 +90,7 @@ def countries(kg) -> nx.Graph:
 
 def actors(kg) -> nx.Graph:
     """Parties that met: an edge between two parties per event that both attended or hosted."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     for row in rows(kg.run("network-actors-nodes")):
         graph.add_node(compact(row["node"]), **_node_attributes(row, _local(row.get("type")),
                                                                 _country(row.get("country"))))
@@ -105,9 +105,9 @@ def actors(kg) -> nx.Graph:
 
 def sectors(kg) -> nx.Graph:
     """The bipartite municipality–sector network (``bipartite`` = 0 for municipalities, 1 for sectors)."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     _add_municipality_nodes(kg, graph)
-    nx.set_node_attributes(graph, 0, "bipartite")
+    nx.set_node_attributes(graph, dict.fromkeys(graph, 0), "bipartite")
     for row in rows(kg.run("network-sectors-nodes")):
         graph.add_node(compact(row["node"]), label=row.get("label") or compact(row["node"]), type="Sector",
                        country="", field=_local(row.get("field")), bipartite=1)
@@ -131,7 +131,7 @@ def project_bipartite(bipartite: nx.Graph) -> nx.Graph:
 def partners(kg) -> nx.Graph:
     """Every party tied to every other party it shares a partnership with (municipalities, countries,
     organisations): the ties partner suggestions count shared partners on."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     for row in rows(kg.run("network-partners-edges")):
         a, b = compact(row["source"]), compact(row["target"])
         graph.add_node(a, label=row.get("sourceLabel") or a)
@@ -174,7 +174,7 @@ def read(path: str | Path) -> nx.Graph:
 
 def simple(raw: nx.Graph) -> nx.Graph:
     """An undirected simple graph with a numeric ``weight`` and a ``label`` on every node and edge."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.graph.update(raw.graph)
     for node, data in raw.nodes(data=True):
         attributes = {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool))}
@@ -228,7 +228,7 @@ def node_named(graph: nx.Graph, wanted: str, name: str = "") -> Any:
 
 
 def _read_edge_list(path: Path) -> nx.MultiGraph:
-    graph = nx.MultiGraph()  # a pair listed twice is summed by simple()
+    graph: nx.MultiGraph[str] = nx.MultiGraph()  # a pair listed twice is summed by simple()
     text = path.read_text(encoding="utf-8").splitlines()
     sample = "\n".join(text[:20])
     delimiter = "," if "," in sample else "\t" if "\t" in sample else None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..errors import UsageError
 from . import analytics
 from .analytics import METRICS, Communities, Row, Summary
 
@@ -51,13 +52,16 @@ def build(graph: nx.Graph, title: str, top: int = 10, seed: int = analytics.DEFA
 def write(report: Report, folder: str | Path) -> tuple[Path, Path]:
     """Write report.md, centrality.png, degrees.png and report.html into ``folder`` (made if missing)."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     charts = {"centrality.png": bar_chart(report), "degrees.png": degree_chart(report.summary)}
-    for name, png in charts.items():
-        (folder / name).write_bytes(png)
     md, page = folder / "report.md", folder / "report.html"
-    md.write_text(markdown(report), encoding="utf-8")
-    page.write_text(html_page(report, charts), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, png in charts.items():
+            (folder / name).write_bytes(png)
+        md.write_text(markdown(report), encoding="utf-8")
+        page.write_text(html_page(report, charts), encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"Cannot write the report into {folder}: {error.strerror or error}.") from None
     return md, page
 
 

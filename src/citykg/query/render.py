@@ -35,13 +35,17 @@ def write_result(result, fmt: str, out: IO[bytes]) -> None:
         if fmt not in SOLUTION_FORMATS:
             raise UsageError(f"Format {fmt!r} is for graphs; a select or ask query gives table, "
                              f"{', '.join(SOLUTION_FORMATS)}.")
-        out.write(result.serialize(format=SOLUTION_FORMATS[fmt]))
+        data = result.serialize(format=SOLUTION_FORMATS[fmt])
+        assert data is not None  # serialize() returns the bytes when it is given no output
+        out.write(data)
         return
     if fmt not in GRAPH_FORMATS:
         raise UsageError(f"Format {fmt!r} is for solutions; a construct or describe query gives table, "
                          f"{', '.join(GRAPH_FORMATS)}.")
     prefixes = PREFIXES if fmt == "ttl" else None
-    out.write(serialize(result, format=GRAPH_FORMATS[fmt], prefixes=prefixes))
+    data = serialize(result, format=GRAPH_FORMATS[fmt], prefixes=prefixes)
+    assert data is not None
+    out.write(data)
 
 
 def result_table(result, title: str | None = None):

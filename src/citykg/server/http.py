@@ -71,8 +71,15 @@ class EndpointServer(ThreadingHTTPServer):
             raise
 
     @property
-    def url(self) -> str:
+    def bound_address(self) -> tuple[str, int]:
+        """The host and port the socket is bound to."""
         host, port = self.server_address[:2]
+        assert isinstance(host, str)  # a bound TCP socket's name is text
+        return host, port
+
+    @property
+    def url(self) -> str:
+        host, port = self.bound_address
         return f"http://{host}:{port}/"
 
     def server_close(self) -> None:
@@ -234,7 +241,7 @@ class Handler(BaseHTTPRequestHandler):
         if media is None:
             media = "text/turtle"
         fmt = GRAPH_TYPES[media]
-        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.bound_address)
         return Reply(200, service_description(f"http://{host}/sparql", fmt), CONTENT_TYPES[fmt])
 
     def _send(self, reply: Reply) -> None:

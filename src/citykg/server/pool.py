@@ -228,6 +228,7 @@ def _serialise(result, accept: list[str], max_rows: int) -> Reply:
         if len(triples) > max_rows:
             triples, headers["CityKG-Truncated"] = triples[:max_rows], str(max_rows)
         body = serialize(triples, format=getattr(RdfFormat, chosen))
+    assert body is not None  # serialize() returns the bytes when it is given no output
     return Reply(200, body, CONTENT_TYPES[chosen], headers)
 
 

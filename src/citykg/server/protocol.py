@@ -126,4 +126,6 @@ def service_description(endpoint: str, formats: str) -> bytes:
                       "JSON_LD": "JSON-LD", "RDF_XML": "RDF_XML"}
     triples += [Triple(service, NamedNode(sd + "resultFormat"),
                        NamedNode("http://www.w3.org/ns/formats/" + name)) for name in result_formats.values()]
-    return serialize(triples, format=getattr(RdfFormat, formats))
+    data = serialize(triples, format=getattr(RdfFormat, formats))
+    assert data is not None  # serialize() returns the bytes when it is given no output
+    return data

@@ -37,7 +37,7 @@ def run(kg, name: str, params: dict[str, str] | None = None):
 def full(kg) -> nx.Graph:
     """Every party to a partnership or an event, and every event: partnerships tie parties (several of
     one pair make one edge, as in the municipalities network), events tie to who took part or hosted."""
-    graph = nx.Graph(name="full")
+    graph: nx.Graph[str] = nx.Graph(name="full")
     for row in rows(run(kg, "viz-full-nodes")):
         node = compact(row["node"])
         kind = _local(row.get("type"))

@@ -74,10 +74,10 @@ def page_data(graph: nx.Graph, *, kg, title: str, layout: str, size_by: str, siz
     years: list[int] = []
     for i, (_a, _b, data) in enumerate(graph.edges(data=True)):
         year = _year(data.get("since"))
-        facts = {"sectors": style.split(data.get("sectors")), "status": style.split(data.get("status")), "year": year}
-        edges[f"e{i}"] = facts
-        sectors.update(facts["sectors"])
-        statuses.update(facts["status"])
+        edge_sectors, edge_status = style.split(data.get("sectors")), style.split(data.get("status"))
+        edges[f"e{i}"] = {"sectors": edge_sectors, "status": edge_status, "year": year}
+        sectors.update(edge_sectors)
+        statuses.update(edge_status)
         if year is not None:
             years.append(year)
     countries = sorted({v["country"] for v in nodes.values() if v["country"]}, key=str.casefold)
