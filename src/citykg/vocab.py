@@ -10,7 +10,7 @@ CKG = "https://w3id.org/citykg/ontology#"
 ID = "https://w3id.org/citykg/id/"
 GRAPH = "https://w3id.org/citykg/graph/"
 
-#: Named graph holding the inferences the build materialises (see citykg.infer).
+#: Named graph holding the inferences the build materialises (see citykg.build.infer).
 INFERRED_GRAPH = GRAPH + "inferred"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -1,5 +1,5 @@
 """The network report: report.md (with PNGs beside it) and report.html (self-contained: the PNGs are inlined as
-data URIs, no script, no external link), built from the plain data of citykg.analytics.
+data URIs, no script, no external link), built from the plain data of citykg.network.analytics.
 
 Charts are drawn with matplotlib's object API (Figure + Agg canvas): no pyplot state, no display needed.
 """

@@ -5,7 +5,7 @@ Queries go over the SPARQL 1.1 Protocol (a form-encoded POST, which every server
 as SPARQL JSON results or N-Triples, parsed with pyoxigraph into the same result objects the embedded
 store gives, so rendering and the catalogue work unchanged. A remote endpoint has no pyoxigraph
 substitutions: catalogue values travel in a ``VALUES`` block built from the terms' N-Triples form
-(:func:`citykg.catalogue.with_values`; chosen over rdflib's ``initBindings``, which appends the block at
+(:func:`citykg.query.catalogue.with_values`; chosen over rdflib's ``initBindings``, which appends the block at
 the end of the query, where a FILTER inside the query cannot see it). The citykg prefixes are declared
 in a prologue, since a foreign endpoint knows none of them.
 

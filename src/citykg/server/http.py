@@ -2,7 +2,7 @@
 
 Routes::
 
-    GET  /                      the query UI (YASGUI, vendored in citykg/static: works with no internet)
+    GET  /                      the query UI (YASGUI, vendored in citykg/server/static: works with no internet)
     GET  /static/NAME           the UI's files
     GET  /sparql                SPARQL 1.1 Protocol query (``?query=…``); without a query: service description
     POST /sparql                form-encoded ``query=…`` or a raw ``application/sparql-query`` body
@@ -12,7 +12,7 @@ Routes::
 
 Safe by default (DESIGN.md "Safety defaults"): binds 127.0.0.1; the store is opened read-only in the
 workers; updates, LOAD and SERVICE are refused with 403; each query has a time limit enforced by killing
-its worker process (:mod:`citykg.server_pool`); results are capped at ``max_rows`` rows; request bodies and
+its worker process (:mod:`citykg.server.pool`); results are capped at ``max_rows`` rows; request bodies and
 URLs are capped at ``max_request_bytes``. Every error is a status and a JSON body, and no single request
 can stop the server: each is handled in its own thread, inside a catch-all.
 """
@@ -278,7 +278,7 @@ def _decode(body: bytes) -> str:
 
 
 def _static(name: str) -> Reply:
-    """A file of citykg/static, by exact name only (no path: ``..`` and subfolders cannot be asked for).
+    """A file of citykg/server/static, by exact name only (no path: ``..`` and subfolders cannot be asked for).
 
     The vendored YASGUI files are stored gzipped (``NAME.gz``: a quarter of the size in the wheel and in
     git, and their minified lines no longer trip the repository's grep for SPARQL built by formatting).

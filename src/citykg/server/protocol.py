@@ -2,7 +2,7 @@
 (content negotiation), what is refused before any work is done (updates, SERVICE), and the service
 description.
 
-Refusals look at the query text with comments, strings and IRIs blanked out (:func:`catalogue.mask`),
+Refusals look at the query text with comments, strings and IRIs blanked out (:func:`citykg.query.catalogue.mask`),
 so ``"SERVICE"`` inside a label is allowed while ``SERVICE <http://…>`` is not. pyoxigraph would really
 make the outbound request for SERVICE (STACK.md), hence the check before the query reaches a worker.
 """

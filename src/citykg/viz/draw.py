@@ -114,7 +114,7 @@ def visualise(kg, out: str | Path, network: str = "municipalities", *, graph: nx
 
 
 def load(kg, network: str) -> nx.Graph:
-    """A projection of the knowledge graph: citykg.network's, or the "full" one of citykg.viz_data."""
+    """A projection of the knowledge graph: citykg.network's, or the "full" one of citykg.viz.data."""
     _check_choice("network", network, NETWORKS)
     if network == "full":
         from .data import full
