@@ -16,10 +16,6 @@ from citykg.network.analytics import METRICS
 
 from .conftest import run_cli
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run", "--disable-sync"]
-
 
 @pytest.fixture(scope="module")
 def written(kg, tmp_path_factory) -> tuple[report.Report, Path]:
@@ -70,11 +66,7 @@ def test_html_escapes_labels(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<title>x &amp; &lt;y&gt;</title>" in page
 
 
-def test_html_shows_its_charts_offline_in_chromium(written):
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: apt-get install -y --no-install-recommends chromium (.ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
+def test_html_shows_its_charts_offline_in_chromium(written, browser):
     _built, folder = written
     refused: list[str] = []
 
@@ -85,16 +77,14 @@ def test_html_shows_its_charts_offline_in_chromium(written):
             refused.append(request.url)
             route.abort()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
-        try:
-            page = browser.new_page()
-            page.route("**/*", route)
-            page.goto((folder / "report.html").as_uri())
-            widths = page.eval_on_selector_all("img", "images => images.map(i => i.complete && i.naturalWidth)")
-            headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.route("**/*", route)
+        page.goto((folder / "report.html").as_uri())
+        widths = page.eval_on_selector_all("img", "images => images.map(i => i.complete && i.naturalWidth)")
+        headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
+    finally:
+        page.close()
     assert widths == [700, 700]  # 7 in × 100 dpi, both decoded
     assert headings[-1] == "Methods" and "Brokers" in headings
     assert refused == []
