@@ -15,10 +15,10 @@ from typing import Protocol
 
 from pyoxigraph import BlankNode, DefaultGraph, Quad, RdfFormat, serialize
 
-from .infer import infer
-from .parse import ParsedDataset, parse_files
 from ..project import Project
 from ..store import build_lock, bulk_load_nquads, discard, new_build_dir, publish
+from .infer import infer
+from .parse import ParsedDataset, parse_files
 from .validate import validate
 
 

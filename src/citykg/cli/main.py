@@ -2,9 +2,9 @@
 
 This is click's documented lazy-loading pattern ("Lazily Loading Subcommands" in click's docs): the group
 knows every command by the dotted name of the object that implements it, as a string, and imports the
-module in ``get_command``. So ``citykg query`` imports the query module alone (never networkx, pyvis or
-pyshacl), ``citykg --help`` imports all of them (it needs their help texts), and no command module can
-import another one or this module.
+module in ``get_command``. So ``citykg query`` imports the query module alone (never networkx or pyvis),
+``citykg --help`` imports all of them (it needs their help texts), and no command module can import another
+one or this module.
 """
 
 from __future__ import annotations
