@@ -70,11 +70,22 @@ def test_igraph_path_equals_networkx_to_1e_9(graph_name, metric):
 
 
 def test_igraph_in_worker_processes_equals_networkx(monkeypatch):
-    """The chunked, multi-process path used for big networks: same numbers, added in a fixed order."""
+    """The chunked, multi-process path (every shortest-path metric's default on big networks): same
+    numbers, added in a fixed order."""
     monkeypatch.setattr(fastpaths, "PARALLEL_WORK", 10)
     graph = GRAPHS["powerlaw-cluster"]()
-    same(fastpaths.betweenness(graph, workers=2), nx.betweenness_centrality(graph))
-    same(fastpaths.closeness(graph, workers=2), nx.closeness_centrality(graph))
+    assert fastpaths.uses_pool(graph, pool=True, workers=2)
+    same(fastpaths.betweenness(graph, workers=2, pool=True), nx.betweenness_centrality(graph))
+    same(fastpaths.closeness(graph, workers=2, pool=True), nx.closeness_centrality(graph))
+    same(fastpaths.harmonic(graph, workers=2, pool=True), nx.harmonic_centrality(graph))
+
+
+def test_the_pool_is_skipped_on_a_small_graph_on_one_core_or_when_not_asked(monkeypatch):
+    graph = GRAPHS["powerlaw-cluster"]()  # 200 nodes: far below PARALLEL_WORK
+    assert not fastpaths.uses_pool(graph, pool=True, workers=2)
+    monkeypatch.setattr(fastpaths, "PARALLEL_WORK", 10)
+    assert not fastpaths.uses_pool(graph, pool=True, workers=1)
+    assert not fastpaths.uses_pool(graph, pool=False, workers=2)
 
 
 def test_kite_values_checked_by_hand():

@@ -2,7 +2,8 @@
 
 Everything returns plain data (dataclasses of strings and numbers) that the CLI and the report only render.
 Every metric is networkx's own function, or (for big graphs) igraph's C implementation of the same
-definition, checked against networkx to 1e-9 in the tests; see citykg.fastpaths.
+definition, checked against networkx to 1e-9 in the tests; see citykg.network.fastpaths, whose defaults
+decide per metric whether worker processes help (only where docs/bench-network.md measured a gain).
 
 Conventions, chosen once so that small and big graphs get the same numbers:
 - shortest paths count hops: betweenness, closeness, harmonic and the distances of the summary ignore weights
@@ -16,6 +17,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,11 +108,12 @@ def metric(graph: nx.Graph, name: str, fast: bool = False, progress=None) -> dic
     if name == "weighted_degree":
         return {node: float(degree) for node, degree in graph.degree(weight="weight")}
     if name in ("betweenness", "closeness", "harmonic"):
-        if fast:
+        if fast:  # each fastpaths function's own default says whether it uses a process pool (measured)
             return getattr(fastpaths, name)(graph, progress)
-        function = {"betweenness": nx.betweenness_centrality, "closeness": nx.closeness_centrality,
-                    "harmonic": nx.harmonic_centrality}[name]
-        return {node: float(value) for node, value in function(graph).items()}
+        values: Mapping[Any, float] = (nx.betweenness_centrality(graph) if name == "betweenness"
+                                    else nx.closeness_centrality(graph) if name == "closeness"
+                                    else nx.harmonic_centrality(graph))
+        return {node: float(value) for node, value in values.items()}
     if name == "eigenvector":
         return eigenvector(graph)
     if name == "pagerank":
@@ -151,7 +154,7 @@ def _leading_eigenvector(graph: nx.Graph, nodes: list, weight: str | None) -> di
     import numpy as np
     import scipy.sparse.linalg
 
-    matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, dtype=float)
+    matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, dtype=np.dtype(np.float64))
     if len(nodes) < 64:
         vector = np.linalg.eigh(matrix.toarray())[1][:, -1]
     else:
@@ -163,7 +166,7 @@ def _leading_eigenvector(graph: nx.Graph, nodes: list, weight: str | None) -> di
 def effective_size(graph: nx.Graph) -> dict[Any, float]:
     """Burt's effective size on binary ties, n − 2t/n (n partners, t ties among them; Borgatti 1997), which
     is what ``nx.effective_size(graph)`` computes, from triangle counts in linear time. NaN if isolated."""
-    triangles = nx.triangles(graph)
+    triangles: dict[Any, int] = nx.triangles(graph)  # type: ignore[assignment]  # a dict when no node is given
     return {node: (degree - 2 * triangles[node] / degree) if degree else math.nan
             for node, degree in graph.degree()}
 
