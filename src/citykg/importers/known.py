@@ -112,7 +112,6 @@ def read_known(project: Project, kinds: tuple[str, ...] = ("reference", "sources
     return KnownGraph(places, countries, dict(types), labelled, dict(partners))
 
 
-
 def _select(store: Store, query: str) -> QuerySolutions:
     """Run a SELECT over the union of all the loaded graphs."""
     solutions = store.query(query, use_default_graph_as_union=True)
