@@ -33,6 +33,13 @@ class UsageError(CityKGError):
 
     exit_code = 2
 
+    @classmethod
+    def unless_folder_exists(cls, path: Path) -> None:
+        """Raise the one sentence every output file gets when its folder is missing (checked before the work
+        that would produce it, so that minutes of computing are not lost to a typo)."""
+        if not path.parent.is_dir():
+            raise cls(f"Cannot write {path}: the folder {str(path.parent)!r} does not exist.")
+
 
 class RdfSyntaxError(CityKGError):
     """A curated file does not parse. Printed as ``path:line:col: message`` like a compiler error."""

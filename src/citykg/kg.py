@@ -163,34 +163,18 @@ class KnowledgeGraph:
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"Unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.")
         rdf_format, keeps_graphs = EXPORT_FORMATS[fmt]
-        if isinstance(output, (str, Path)) and not Path(output).parent.is_dir():
-            raise UsageError(f"Cannot write {output}: the folder {str(Path(output).parent)!r} does not exist.")
-        prefixes = PREFIXES if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
-        if not keeps_graphs and isinstance(self.source, EmbeddedStore):
-            # Written by the store itself, without a Python object per triple.
-            target = str(output) if isinstance(output, (str, Path)) else output
-            try:
-                return self.source.store.dump(target, rdf_format, from_graph=DefaultGraph(), prefixes=prefixes)
-            except OSError as error:
-                raise UsageError(f"Cannot write {output}: {error.strerror or error}.") from None
-        if keeps_graphs:
-            data = serialize((Quad(t.subject, t.predicate, t.object, graph) for graph in self.source.named_graphs()
-                              for t in self.source.triples(graph)), format=rdf_format, prefixes=prefixes)
-        else:
-            data = serialize(self.source.triples(DefaultGraph()), format=rdf_format, prefixes=prefixes)
-        assert data is not None  # serialize() returns the bytes when it is given no output
-        if output is None:
-            return data
         if isinstance(output, (str, Path)):
-            _write_file(Path(output), data)
-        else:
-            output.write(data)
-        return None
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    """Write an export; a folder that does not exist is one sentence, not a traceback."""
-    try:
-        path.write_bytes(data)
-    except OSError as error:
-        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
+            UsageError.unless_folder_exists(Path(output))
+        prefixes = PREFIXES if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
+        target = str(output) if isinstance(output, Path) else output
+        try:
+            if not keeps_graphs and isinstance(self.source, EmbeddedStore):
+                # Written by the store itself, without a Python object per triple.
+                return self.source.store.dump(target, rdf_format, from_graph=DefaultGraph(), prefixes=prefixes)
+            if keeps_graphs:
+                quads = (Quad(t.subject, t.predicate, t.object, graph) for graph in self.source.named_graphs()
+                         for t in self.source.triples(graph))
+                return serialize(quads, target, rdf_format, prefixes=prefixes)
+            return serialize(self.source.triples(DefaultGraph()), target, rdf_format, prefixes=prefixes)
+        except OSError as error:
+            raise UsageError(f"Cannot write {output}: {error.strerror or error}.") from None

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 PROJECT_HELP = "Project folder (with ontology/ and graph/). Default: found from the current folder."
 STORE_HELP = "Store location. Default: .citykg/store in the project."
 ENDPOINT_HELP = "Query this SPARQL 1.1 endpoint instead of the local store (e.g. http://127.0.0.1:8000/sparql)."
-#: The type of every --out FILE option.
-OUT_FILE = click.Path(dir_okay=False, path_type=Path)
+#: The type of every FILE option (--out, --from): a path that is not a folder.
+FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 class CityKGException(click.ClickException):
@@ -37,10 +37,7 @@ def kg(ctx: click.Context, endpoint: str | None = None) -> KnowledgeGraph:
     from ..kg import KnowledgeGraph
 
     location = ctx.find_root().obj
-    try:
-        return KnowledgeGraph(location["project"], location["store"], endpoint=endpoint)
-    except CityKGError as error:
-        raise CityKGException(error) from None
+    return KnowledgeGraph(location["project"], location["store"], endpoint=endpoint)
 
 
 def project(ctx: click.Context):
@@ -83,11 +80,11 @@ def progress_bar():
 
 def writable(ctx: click.Context, param: click.Parameter, path: Path | None) -> Path | None:
     """Callback of every --out FILE: a missing folder is one sentence before any work, not a traceback
-    after it."""
-    if path is not None and not path.parent.is_dir():
+    after it (the group turns the UsageError into its message)."""
+    if path is not None:
         from ..errors import UsageError
 
-        raise CityKGException(UsageError(f"Cannot write {path}: the folder {str(path.parent)!r} does not exist."))
+        UsageError.unless_folder_exists(path)
     return path
 
 
@@ -100,5 +97,5 @@ def creatable_folder(ctx: click.Context, param: click.Parameter, path: Path | No
         from ..errors import UsageError
 
         what = "is not a folder" if not existing.is_dir() else "is not writable"
-        raise CityKGException(UsageError(f"Cannot write the report into {path}: {existing} {what}."))
+        raise UsageError(f"Cannot write the report into {path}: {existing} {what}.")
     return path

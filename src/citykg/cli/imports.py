@@ -22,7 +22,7 @@ def import_group() -> None:
 @import_group.command()
 @click.argument("path", type=_FILE)
 @click.option("--coordinates", type=_FILE, help="A geocoded CSV of the same data set, to fill in lat/lng.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--report", "report_path", type=_common.FILE,
               help="Write the full report (bad rows, merges, unsure cases) to this Markdown file.")
 @click.pass_context
 def hekman(ctx: click.Context, path: Path, coordinates: Path | None, report_path: Path | None) -> None:
@@ -40,7 +40,7 @@ def hekman(ctx: click.Context, path: Path, coordinates: Path | None, report_path
 @import_group.command(name="wikidata-p190")
 @click.argument("relations", type=_FILE)
 @click.argument("names", type=_FILE)
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--report", "report_path", type=_common.FILE,
               help="Write the full report (resolution, items left out) to this Markdown file.")
 @click.pass_context
 def wikidata_p190(ctx: click.Context, relations: Path, names: Path, report_path: Path | None) -> None:

@@ -27,7 +27,7 @@ def network_options(function):
                             show_default=True, help="Library for shortest-path metrics (auto: igraph from "
                             "1,000 nodes).")(function)
     function = click.option("--endpoint", metavar="URL", help=_common.ENDPOINT_HELP)(function)
-    function = click.option("--from", "from_file", type=_common.OUT_FILE,
+    function = click.option("--from", "from_file", type=_common.FILE,
                             help="Analyse a network file instead (GraphML, GEXF, or an edge list "
                             "'source target [weight]').")(function)
     return click.option("--network", "network_name", type=click.Choice(names.NETWORKS), default=None,
@@ -35,7 +35,7 @@ def network_options(function):
 
 
 def output_options(function):
-    function = click.option("--out", "-o", type=_common.OUT_FILE, callback=_common.writable,
+    function = click.option("--out", "-o", type=_common.FILE, callback=_common.writable,
                             help="File to write (default: stdout).")(function)
     return click.option("--format", "fmt", type=click.Choice(names.TABLE_FORMATS), default="table",
                         show_default=True)(function)
@@ -102,9 +102,9 @@ def communities(ctx: click.Context, network_name, from_file, endpoint, backend, 
 @click.command()
 @click.option("--for", "whom", required=True, metavar="MUNICIPALITY",
               help="A municipality's label (Bandung) or IRI (municipality:id-bandung).")
-@click.option("--from", "from_file", type=_common.OUT_FILE,
+@click.option("--from", "from_file", type=_common.FILE,
               help="Suggest within a network file instead (shared neighbours only).")
-@click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the local store.")
+@click.option("--endpoint", metavar="URL", help=_common.ENDPOINT_HELP)
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @output_options
 @click.pass_context

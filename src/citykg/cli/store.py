@@ -65,7 +65,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
               help="ttl/nt: the union of all graphs; trig/nq/jsonld: every named graph; graphml/gexf: a network.")
 @click.option("--network", type=click.Choice(names.NETWORKS),
               help="Export this network projection (with --format graphml or gexf) instead of the RDF.")
-@click.option("--out", "-o", type=_common.OUT_FILE, callback=_common.writable, help="File to write (default: stdout).")
+@click.option("--out", "-o", type=_common.FILE, callback=_common.writable, help="File to write (default: stdout).")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, network: str | None, out: Path | None) -> None:
     """Write the whole store in an RDF format, or a network projection as GraphML/GEXF (for Gephi)."""

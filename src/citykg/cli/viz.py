@@ -13,7 +13,7 @@ from . import _common
 @click.command()
 @click.option("--network", "network_name", type=click.Choice(names.VIZ_NETWORKS), default="municipalities",
               show_default=True, help="Which projection to draw; full = every party and event.")
-@click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--from", "from_file", type=_common.FILE,
               help="Draw a network file instead (GraphML, GEXF, or an edge list 'source target [weight]').")
 @click.option("--endpoint", metavar="URL", help=_common.ENDPOINT_HELP)
 @click.option("--focus", metavar="NODE", help="Only this node (label or id) and its neighbourhood.")
@@ -32,7 +32,7 @@ from . import _common
 @click.option("--max-nodes", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Draw at most this many nodes (the best-connected); 0 = all of them.")
 @click.option("--title", help="Page title [default: the network's name and the filters].")
-@click.option("--out", "-o", type=_common.OUT_FILE, callback=_common.writable, required=True,
+@click.option("--out", "-o", type=_common.FILE, callback=_common.writable, required=True,
               help="The HTML file to write (one self-contained file; nothing else is written).")
 @click.pass_context
 def viz(ctx: click.Context, network_name: str, from_file: Path | None, endpoint: str | None, focus: str | None,

@@ -22,7 +22,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from pyoxigraph import DefaultGraph, NamedNode, QuerySolutions, QueryTriples, Triple
+from pyoxigraph import DefaultGraph, NamedNode, QuerySolutions, Triple
 
 from ..errors import CityKGError, QueryError
 from ..store import QueryResult, Term
@@ -63,9 +63,9 @@ class RemoteEndpoint:
             answer = self.query("CONSTRUCT WHERE { ?s ?p ?o }")
         else:
             answer = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
-        if not isinstance(answer, (list, QueryTriples)):
+        if not isinstance(answer, list):  # _parse gives a CONSTRUCT's answer as a list of triples
             raise QueryError(f"{self.endpoint} did not answer a CONSTRUCT with triples.")
-        return list(answer)
+        return answer
 
 
 def _parse(body: bytes, content_type: str, endpoint: str) -> QueryResult:

@@ -267,8 +267,7 @@ def render(graph: nx.Graph, *, kg=None, title: str = "citykg network", layout: s
 def write(html: str, out: str | Path) -> Path:
     """Write the page at ``out`` (atomically: a half-written page never replaces a good one)."""
     path = Path(out)
-    if not path.parent.is_dir():
-        raise UsageError(f"Cannot write {path}: the folder {str(path.parent)!r} does not exist.")
+    UsageError.unless_folder_exists(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
