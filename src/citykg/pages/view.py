@@ -1,0 +1,147 @@
+"""Reading one entity's neighbourhood from the store, term by term.
+
+Every look-up starts from a known term (``quads_for_pattern`` with a subject or an object bound), which
+Oxigraph answers from an index: a page costs a few dozen index look-ups however large the graph is, where
+a SPARQL query starting from a class would scan all its instances (docs/bench-pages.md). Only named graphs
+are read, so each statement keeps the graphs that state it; the build's union default graph is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, Store
+
+from ..kg import KnowledgeGraph
+from ..vocab import CKG, ID, INFERRED_GRAPH, RDFS, SKOS
+
+__all__ = ["View", "kind_of", "SOURCE_ROOT"]
+
+SOURCE_ROOT = ID + "source/"
+_LABELS = (NamedNode(RDFS + "label"), NamedNode(SKOS + "prefLabel"))
+_EVIDENCE = NamedNode(CKG + "evidence")
+_INFERRED = NamedNode(INFERRED_GRAPH)
+_KIND = re.compile(re.escape(ID) + r"([a-z-]+)/")
+
+
+def kind_of(iri: str) -> str | None:
+    """``…/id/municipality/id-bandung`` → ``municipality``; ``None`` for an IRI outside ``/id/``."""
+    match = _KIND.match(iri)
+    return match.group(1) if match else None
+
+
+class View:
+    """The store seen from its entities: outgoing and incoming statements, labels, sources (cached)."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self.store: Store = kg.store
+        self._out: dict[NamedNode, list[Quad]] = {}
+        self._sources: dict[NamedNode, list[NamedNode]] = {}
+        self._values: dict[tuple[NamedNode, str], list] = {}
+        self.label = lru_cache(maxsize=4096)(self._label)
+
+    def out(self, node: NamedNode) -> list[Quad]:
+        """Statements about ``node``, each once: the build's union default graph (half the quads of
+        reading every named graph, and a page shows a fact once whoever states it)."""
+        if node not in self._out:
+            self._out[node] = list(self.store.quads_for_pattern(node, None, None, DefaultGraph()))
+        return self._out[node]
+
+    def named(self, node: NamedNode, predicate: NamedNode | None = None) -> list[Quad]:
+        """Statements about ``node`` in the named graphs, so with the graph that states each."""
+        return [q for q in self.store.quads_for_pattern(node, predicate, None, None)
+                if not isinstance(q.graph_name, DefaultGraph)]
+
+    def is_named(self, node: NamedNode) -> bool:
+        """Whether any named graph points at ``node`` (an entity may have no statements of its own)."""
+        return any(not isinstance(q.graph_name, DefaultGraph)
+                   for q in self.store.quads_for_pattern(None, None, node, None))
+
+    def values(self, node: NamedNode, predicate: str) -> list:
+        """The distinct objects of ``node``'s ``predicate`` (a full IRI), in a stable order: one look-up on
+        subject and predicate (measured cheaper than reading all of a node's statements and filtering)."""
+        key = (node, predicate)
+        if key not in self._values:
+            self._values[key] = sorted({q.object for q in self.store.quads_for_pattern(
+                node, NamedNode(predicate), None, DefaultGraph())}, key=str)
+        return self._values[key]
+
+    def stated(self, node: NamedNode, predicate: str) -> list:
+        """Like :meth:`values`, without what the build inferred (superclasses, inverse links)."""
+        return sorted({q.object for q in self.named(node, NamedNode(predicate)) if q.graph_name != _INFERRED},
+                      key=str)
+
+    def value(self, node: NamedNode, predicate: str):
+        found = self.values(node, predicate)
+        return found[0] if found else None
+
+    def select(self, sparql: str) -> QuerySolutions:
+        """Rows of one of the pages' own SELECT queries (no user text in them)."""
+        rows = self.kg.query(sparql)
+        assert isinstance(rows, QuerySolutions)
+        return rows
+
+    def incoming(self, node: NamedNode, predicate: str) -> list[NamedNode]:
+        """The distinct subjects that point at ``node`` with ``predicate`` (from the union graph)."""
+        return sorted({q.subject for q in self.store.quads_for_pattern(None, NamedNode(predicate), node, DefaultGraph())
+                       if isinstance(q.subject, NamedNode)}, key=str)
+
+    def _label(self, node: NamedNode, lang: str = "en") -> str:
+        """``node``'s label in ``lang``, else English, else any, else the last part of its IRI."""
+        found: dict[str, str] = {}
+        for predicate in _LABELS:  # one index look-up each; a VALUES block of many nodes was slower (hash join)
+            for quad in self.store.quads_for_pattern(node, predicate, None, DefaultGraph()):
+                literal = quad.object
+                if isinstance(literal, Literal):
+                    found.setdefault(literal.language or "", literal.value)
+            if found:
+                break
+        for wanted in (lang, "en", ""):
+            if wanted in found:
+                return found[wanted]
+        if found:
+            return next(iter(sorted(found.items())))[1]
+        return re.split(r"[/#]", node.value.rstrip("/"))[-1]
+
+    def labels(self, node: NamedNode) -> dict[str, list[str]]:
+        """Every name of ``node`` by language tag (rdfs:label, skos labels, local names)."""
+        names: dict[str, list[str]] = {}
+        for quad in self.out(node):
+            if quad.predicate.value in (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel",
+                                        CKG + "localName", CKG + "nameInSource") and isinstance(quad.object, Literal):
+                bucket = names.setdefault(quad.object.language or "", [])
+                if quad.object.value not in bucket:
+                    bucket.append(quad.object.value)
+        return names
+
+    def sources(self, node: NamedNode) -> list[NamedNode]:
+        """The sources whose graphs state something about ``node``."""
+        if node not in self._sources:
+            self.prefetch_sources([node])
+        return self._sources[node]
+
+    def prefetch_sources(self, nodes) -> None:
+        """Find the sources of many nodes in one query (a VALUES block of their terms), not one each."""
+        wanted = sorted({n for n in nodes if n not in self._sources}, key=str)
+        if not wanted:
+            return
+        found: dict[NamedNode, set[NamedNode]] = {n: set() for n in wanted}
+        # VALUES inside GRAPH: measured 1.2 ms against 2.0 ms with it outside (33 nodes, full graph).
+        rows = self.select("SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { VALUES ?s { " + " ".join(str(n) for n in wanted)
+                           + " } ?s ?p ?o } }")
+        for row in rows:
+            if row["g"].value.startswith(SOURCE_ROOT):
+                found[row["s"]].add(row["g"])
+        self._sources.update({n: sorted(g, key=str) for n, g in found.items()})
+
+    def quotes(self, node: NamedNode) -> list[tuple[NamedNode, str]]:
+        """``(source, quote)`` for every ``ckg:evidence`` quote about ``node``."""
+        return sorted({(q.graph_name, q.object.value) for q in self.named(node, _EVIDENCE)
+                       if isinstance(q.graph_name, NamedNode) and isinstance(q.object, Literal)}, key=str)
+
+    def quotes_in(self, source: NamedNode) -> list[tuple[NamedNode, str]]:
+        """``(entity, quote)`` for every quote the source's graph holds, in the order of the entities."""
+        return sorted({(q.subject, q.object.value) for q in self.store.quads_for_pattern(None, _EVIDENCE, None, source)
+                       if isinstance(q.subject, NamedNode) and isinstance(q.object, Literal)}, key=str)
