@@ -177,7 +177,7 @@ def test_stats_and_export_on_an_endpoint_equal_the_local_store(pushed, kg, tmp_p
 
 def test_push_from_an_endpoint_to_another_server(pushed, kg, oxigraph):
     """A KnowledgeGraph on an endpoint can be pushed on: the same calls as on the local store."""
-    from citykg.query.remote import push
+    from citykg.query.push import push
 
     report = push(KnowledgeGraph(kg.project.root, endpoint=pushed), oxigraph + "/store")
     assert (report.graphs, report.triples) == (1 + kg.stats()["graphs"], len(kg.store))

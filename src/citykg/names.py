@@ -8,7 +8,7 @@ names. Tests check that the library's own tables (metric descriptions, export fo
 from __future__ import annotations
 
 __all__ = ["NETWORKS", "VIZ_NETWORKS", "METRICS", "BACKENDS", "TABLE_FORMATS", "STATS_FORMATS",
-           "RESULT_FORMATS", "GRAPH_RESULT_FORMATS", "QUERY_FORMATS", "RDF_EXPORT_FORMATS",
+           "RDF_FORMAT_ALIASES", "RESULT_FORMATS", "GRAPH_RESULT_FORMATS", "QUERY_FORMATS", "RDF_EXPORT_FORMATS",
            "NETWORK_FILE_FORMATS", "EXPORT_FORMATS", "STATUSES", "LAYOUTS", "SIZE_METRICS", "COLOUR_BY"]
 
 #: The projections of the graph into a network (queries/network-*.rq), the default first.
@@ -26,14 +26,21 @@ TABLE_FORMATS = ("table", "md", "csv", "json")
 #: Output of ``citykg stats``.
 STATS_FORMATS = ("table", "json")
 
+#: RDF format names as rdflib users type them (``Graph.serialize(format=…)``) → citykg's names. ``xml`` is
+#: RDF/XML for a graph, but stays the SPARQL XML results format for a SELECT/ASK answer.
+RDF_FORMAT_ALIASES = {"turtle": "ttl", "ntriples": "nt", "nt11": "nt", "n-triples": "nt", "nquads": "nq",
+                      "n-quads": "nq", "json-ld": "jsonld", "xml": "rdfxml", "pretty-xml": "rdfxml"}
+
 #: SPARQL results formats of a SELECT/ASK, and RDF formats of a CONSTRUCT/DESCRIBE (``citykg query``).
 RESULT_FORMATS = ("csv", "tsv", "json", "xml")
-GRAPH_RESULT_FORMATS = ("ttl", "nt", "jsonld")
-QUERY_FORMATS = ("table", *RESULT_FORMATS, *GRAPH_RESULT_FORMATS)
+GRAPH_RESULT_FORMATS = ("ttl", "nt", "jsonld", "rdfxml")
+QUERY_FORMATS = ("table", *RESULT_FORMATS, *GRAPH_RESULT_FORMATS,
+                 *(alias for alias, name in RDF_FORMAT_ALIASES.items()
+                   if name in GRAPH_RESULT_FORMATS and alias not in RESULT_FORMATS))
 #: ``citykg export``: the RDF of the store, or a network projection as a file for Gephi.
-RDF_EXPORT_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld")
+RDF_EXPORT_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld", "rdfxml")
 NETWORK_FILE_FORMATS = ("graphml", "gexf")
-EXPORT_FORMATS = (*RDF_EXPORT_FORMATS, *NETWORK_FILE_FORMATS)
+EXPORT_FORMATS = (*RDF_EXPORT_FORMATS, *NETWORK_FILE_FORMATS, *RDF_FORMAT_ALIASES)
 
 #: ``--status`` values → the local names of the ckg: status concepts.
 STATUSES = {"active": "Active", "exploring": "Exploring", "lapsed": "Lapsed", "renewal-planned": "RenewalPlanned",
