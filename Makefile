@@ -23,7 +23,9 @@ run-seeds: $(BIN)/citykg
 # Regenerate graph/imported/ from the data sets kept in data/raw/ (docs/import.md).
 import: $(BIN)/citykg
 	$(BIN)/citykg import hekman data/raw/hekman_twin_cities_raw.csv \
-		--coordinates data/raw/hekman_twin_cities_geocoded.csv --report data/reports/import-hekman.md
+		--coordinates data/raw/hekman_twin_cities_geocoded.csv \
+		--wikidata data/raw/l3viathan_relations.tsv data/raw/l3viathan_names.tsv \
+		--report data/reports/import-hekman.md
 	$(BIN)/citykg import wikidata-p190 data/raw/l3viathan_relations.tsv data/raw/l3viathan_names.tsv \
 		--report data/reports/import-wikidata-p190.md
 

@@ -69,11 +69,12 @@ def test_bandung_is_one_node_with_its_curated_facts_and_its_wikidata_link(full):
 
 def test_the_full_graph_counts(full):
     stats = full.stats()
-    assert stats["Source"] == 8  # five articles, two data sets, ISO 3166-1
+    assert stats["Source"] == 10  # five articles, two data sets, ISO 3166-1, GeoNames (positions, places)
     assert stats["Municipality"] > 17_000 and stats["Partnership"] > 27_000
 
 
-@pytest.mark.parametrize("name", ["hekman-twin-cities.trig", "countries.trig", "wikidata-p190.trig"])
+@pytest.mark.parametrize("name", ["hekman-twin-cities.trig", "countries.trig", "wikidata-p190.trig",
+                                  "geonames-positions.trig", "geonames-places.trig"])
 def test_committed_imports_are_what_the_importers_make(tmp_path_factory, name):
     project = _regenerated(tmp_path_factory)
     assert (project.root / "graph" / "imported" / name).read_bytes() == \
@@ -87,7 +88,8 @@ def _regenerated(tmp_path_factory) -> Project:
     if not _REGENERATED:
         project = Project.locate(copy_project(tmp_path_factory.mktemp("regenerated")))
         raw = REPO / "data" / "raw"
-        import_hekman(project, raw / "hekman_twin_cities_raw.csv", raw / "hekman_twin_cities_geocoded.csv")
+        import_hekman(project, raw / "hekman_twin_cities_raw.csv", raw / "hekman_twin_cities_geocoded.csv",
+                      wikidata=(raw / "l3viathan_relations.tsv", raw / "l3viathan_names.tsv"))
         import_wikidata(project, raw / "l3viathan_relations.tsv", raw / "l3viathan_names.tsv")
         _REGENERATED.append(project)
     return _REGENERATED[0]

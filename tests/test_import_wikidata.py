@@ -42,13 +42,28 @@ def test_each_item_resolved_by_the_surest_evidence(imported):
         "id-bandung": "Q10389", "kr-daegu": "Q20927",  # curated owl:sameAs: the Wikidata id itself
         "de-braunschweig": "Q2773", "us-fort-worth": "Q16558", "kr-suwon": "Q20714",  # name and partner
         "it-bari": "Q3519",  # name only: one Bari in the graph
-        "tw-taipei": "Q1867",  # "Taipeh": similar to Taipei, a known partner of Daegu
+        "tw-taipei": "Q1867",  # "Taipeh": Taipei's German name (GeoNames), and Daegu is a partner of both
     }
     assert report.counts["items resolved (Wikidata id)"] == 2
-    assert report.counts["items resolved (name and partner)"] == 3
+    assert report.counts["items resolved (name and partner)"] == 4
     assert report.counts["items resolved (name only)"] == 1
+    assert report.notes["Resolved by name only (check these)"] == [
+        "Q3519 'Bari' → municipality:it-bari: the only municipality of that name; no partner confirms or "
+        "contradicts it"]
+
+
+def test_a_similar_name_with_a_shared_partner_resolves_an_unknown_spelling():
+    # "Taipeih" is no name GeoNames knows; Daegu, its partner, has one partner of a similar name.
+    known = KnownGraph(
+        places={M + "kr-daegu": Place(M + "kr-daegu", "KR", {"Daegu"}, "Daegu"),
+                M + "tw-taipei": Place(M + "tw-taipei", "TW", {"Taipei"}, "Taipei")},
+        countries={}, partnership_types={}, labelled_partnerships=set(),
+        partners={M + "kr-daegu": {M + "tw-taipei"}, M + "tw-taipei": {M + "kr-daegu"}})
+    report = ImportReport("test")
+    items = resolve_items({"Q1": "Daegu", "Q2": "Taipeih"}, {("Q1", "Q2")}, known, report)
+    assert items.place["Q2"] == M + "tw-taipei" and items.how["Q2"] == "similar name and partner"
     assert report.notes["Resolved by a similar name and a shared partner (check these)"] == [
-        "Q1867 'Taipeh' → municipality:tw-taipei"]
+        "Q2 'Taipeih' → municipality:tw-taipei"]
 
 
 def test_the_other_spelling_is_kept_as_name_in_source(imported):
@@ -121,7 +136,8 @@ def test_a_name_only_match_that_its_partners_contradict_is_kept_apart():
                 M + "es-figueres": Place(M + "es-figueres", "ES", {"Figueres"}, "Figueres"),
                 M + "it-venice": Place(M + "it-venice", "IT", {"Venice"}, "Venice")},
         countries={}, partnership_types={}, labelled_partnerships=set(),
-        partners={M + "ru-saint-petersburg": {M + "it-venice"}, M + "it-venice": {M + "ru-saint-petersburg"}})
+        partners={M + "ru-saint-petersburg": {M + "it-venice", M + "x-a", M + "x-b"},
+                  M + "it-venice": {M + "ru-saint-petersburg"}})
     report = ImportReport("test")
     names = {"Q49236": "Saint Petersburg", "Q2": "Takamatsu", "Q3": "Figueres"}
     items = resolve_items(names, {("Q49236", "Q2"), ("Q49236", "Q3")}, known, report)
@@ -132,3 +148,7 @@ def test_a_name_only_match_that_its_partners_contradict_is_kept_apart():
     alone = resolve_items({"Q49236": "Saint Petersburg", "Q2": "Takamatsu"}, {("Q49236", "Q2")}, known,
                           ImportReport("test"))
     assert alone.place["Q49236"] == M + "ru-saint-petersburg"
+    # nor when the graph knows too few partners of that place for their absence to prove anything
+    known.partners[M + "ru-saint-petersburg"] = {M + "it-venice"}
+    sparse = resolve_items(names, {("Q49236", "Q2"), ("Q49236", "Q3")}, known, ImportReport("test"))
+    assert sparse.place["Q49236"] == M + "ru-saint-petersburg"

@@ -22,10 +22,13 @@ def import_group() -> None:
 @import_group.command()
 @click.argument("path", type=_FILE)
 @click.option("--coordinates", type=_FILE, help="A geocoded CSV of the same data set, to fill in lat/lng.")
+@click.option("--wikidata", type=(_FILE, _FILE), default=None, metavar="RELATIONS NAMES",
+              help="Wikidata P190 files (as for 'import wikidata-p190'): their items split towns of one name.")
 @click.option("--report", "report_path", type=_common.FILE,
               help="Write the full report (bad rows, merges, unsure cases) to this Markdown file.")
 @click.pass_context
-def hekman(ctx: click.Context, path: Path, coordinates: Path | None, report_path: Path | None) -> None:
+def hekman(ctx: click.Context, path: Path, coordinates: Path | None, wikidata: tuple[Path, Path] | None,
+           report_path: Path | None) -> None:
     """Twin-city pairs from Wikipedia's lists (Hekman's CSV).
 
     PATH has the columns city1,country1,city2,country2 and, in the geocoded file, lat1,lng1,lat2,lng2.
@@ -33,7 +36,7 @@ def hekman(ctx: click.Context, path: Path, coordinates: Path | None, report_path
     """
     from ..importers.hekman import import_hekman
 
-    report = import_hekman(_common.project(ctx), path, coordinates)
+    report = import_hekman(_common.project(ctx), path, coordinates, wikidata=wikidata)
     _finish(report, report_path)
 
 

@@ -32,6 +32,7 @@ class ImportReport:
     bad_rows: list[BadRow] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
+    ties: dict[tuple[str, str], int] = field(default_factory=dict)  # (section, note) → ties depending on it
 
     BAD_REASONS = ("missing city name", "missing country", "unknown country name", "unparseable coordinates",
                    "city paired with itself", "unknown Wikidata id", "malformed line")
@@ -40,8 +41,11 @@ class ImportReport:
         assert reason in self.BAD_REASONS, reason
         self.bad_rows.append(BadRow(line, reason, text, imported))
 
-    def note(self, section: str, line: str) -> None:
+    def note(self, section: str, line: str, ties: int | None = None) -> None:
+        """Add ``line`` to ``section``; ``ties``: how many partnerships depend on the decision (sorts the list)."""
         self.notes.setdefault(section, []).append(line)
+        if ties is not None:
+            self.ties[(section, line)] = ties
 
     def bad_counts(self) -> Counter[str]:
         return Counter(row.reason for row in self.bad_rows)
@@ -70,5 +74,14 @@ class ImportReport:
             out.append("None.")
         for section, entries in self.notes.items():
             out += ["", f"## {section} ({len(entries):,})", ""]
-            out += [f"- {entry}" for entry in entries]
+            if any((section, entry) in self.ties for entry in entries):
+                out += ["Sorted by the number of ties that depend on each decision, most first.", ""]
+                ranked = sorted(entries, key=lambda entry: -self.ties.get((section, entry), 0))
+                out += [f"- {self._ties_text(section, entry)}{entry}" for entry in ranked]
+            else:
+                out += [f"- {entry}" for entry in entries]
         return "\n".join(out) + "\n"
+
+    def _ties_text(self, section: str, entry: str) -> str:
+        ties = self.ties.get((section, entry))
+        return "" if ties is None else f"**{ties} {'tie' if ties == 1 else 'ties'}**: "
