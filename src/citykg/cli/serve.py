@@ -23,12 +23,17 @@ from . import _common
               help="Most rows (or triples) a result gives; a cut result has the header CityKG-Truncated.")
 @click.option("--max-request-bytes", default=256 * 1024, show_default=True, type=click.IntRange(min=1024),
               help="Largest request body or URL accepted (413/414 beyond).")
-@click.option("--workers", default=max(2, min(4, os.cpu_count() or 2)), show_default=True,
-              type=click.IntRange(min=1), help="Query worker processes (queries that run at once).")
+@click.option("--workers", default=max(4, min(8, os.cpu_count() or 4)), show_default=True,
+              type=click.IntRange(min=1),
+              help="Query worker processes (queries that run at once); while slow queries hold all of them, up "
+                   "to as many again are started.")
+@click.option("--max-memory", default=2048, show_default=True, type=click.IntRange(min=64), metavar="MIB",
+              help="Private memory each query worker may use (MiB); a query that needs more gets 503.")
+@click.option("--cors", is_flag=True, help="Allow scripts on any web origin to query (Access-Control-Allow-Origin).")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request to stderr.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int,
-          workers: int, verbose: bool) -> None:
+          workers: int, max_memory: int, cors: bool, verbose: bool) -> None:
     """Serve the store read-only: SPARQL 1.1 at /sparql, the catalogue at /queries, a query UI at /."""
     from ..errors import UsageError
     from ..server.http import Settings
@@ -38,25 +43,38 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
     kg = _common.kg(ctx)
     open_read_only(kg.project.store_path)  # a missing store is one sentence, before any worker starts
     settings = Settings(host=host, port=port, timeout=timeout, max_rows=max_rows,
-                        max_request_bytes=max_request_bytes, workers=workers, verbose=verbose)
+                        max_request_bytes=max_request_bytes, workers=workers, max_memory=max_memory * 2**20,
+                        cors=cors, verbose=verbose)
     try:
         run_server(kg.project.root, kg.project.store_path, settings)
     except OSError as error:
         raise UsageError(f"Cannot listen on {host}:{port}: {error.strerror or error}.") from None
+    except RuntimeError as error:  # the pool's workers did not start
+        raise UsageError(f"The query workers could not start: {error}.") from None
 
 
 @click.command()
 @click.option("--endpoint", required=True, metavar="URL",
-              help="The server's Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
-                   "http://localhost:3030/ds/data (Fuseki).")
+              help="The server's Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph), "
+                   "http://localhost:8890/sparql-graph-crud-auth (Virtuoso) or http://localhost:3030/ds/data (Fuseki).")
+@click.option("--user", metavar="NAME",
+              help="User name for a server that asks for one (Virtuoso: dba); the password is read from the "
+                   "environment variable CITYKG_PASSWORD.")
 @click.pass_context
-def push(ctx: click.Context, endpoint: str) -> None:
+def push(ctx: click.Context, endpoint: str, user: str | None) -> None:
     """Upload the built graph to another SPARQL server (Graph Store Protocol, one PUT per graph).
 
     Each named graph replaces the graph of the same name there; the default graph gets the union, so
-    'citykg query --endpoint' answers there as it does here.
+    'citykg query --endpoint' answers there as it does here. A server without a writable default graph
+    (Virtuoso) gets the named graphs only; its default graph is their union.
     """
-    from ..query.remote import push as push_graphs
+    from ..query.push import push as push_graphs
 
-    report = push_graphs(_common.kg(ctx), endpoint)
-    click.echo(f"Pushed {report.triples} triples in {report.graphs} graphs to {endpoint}.")
+    kg = _common.kg(ctx)
+    with _common.progress_bar() as progress:
+        report = push_graphs(kg, endpoint, user=user, progress=progress)
+    if report.default_graph:
+        click.echo(f"Pushed {report.triples} triples in {report.graphs} graphs to {endpoint}.")
+    else:
+        click.echo(f"Pushed {report.triples} triples in {report.graphs} named graphs to {endpoint}; it has no "
+                   "writable default graph, so it must show their union there (Virtuoso does).")

@@ -2,48 +2,51 @@
 
 Why processes: pyoxigraph cannot cancel a query from Python (STACK.md: a cross product ignored SIGINT for
 13 minutes, SIGALRM fires only after the query ends), so the only time limit that really stops the work
-is to kill the process doing it. Each worker opens the store read-only once and answers jobs over a pipe;
-a worker that overruns the limit is killed and a fresh one is started in the background, so one bad
-query costs one worker for a moment, never the server.
+is to kill the process doing it. A worker (:mod:`citykg.server.worker`) opens one build of the store
+read-only and answers jobs over a pipe. A worker that overruns the time limit or its memory limit is killed
+and a fresh one started in the background (retried until it starts: the store may be missing for a
+moment), so one bad query costs one worker for a moment, never the server.
 
-A job is a plain dict (picklable), answered by a :class:`Reply`. Serialising happens in the worker too,
-because writing a huge result is work that the time limit must cover as well.
+Builds: the store path is a link to the current build directory. The pool watches it; after a rebuild it
+starts a whole new *generation* of workers on the new build and switches to it at once, so every answer
+comes from one build and no two workers serve different builds; the old workers end as they finish, which
+closes the deleted build's files.
+
+Fairness: a query that hit a limit is remembered (by its text) for a while; at most half the workers may run
+such remembered queries at once, and the rest are refused at once instead of queueing. And when every worker
+is held by a query running for more than a second while others wait, an extra worker is started (up to twice
+the pool size; the extras end when idle again). So clients looping a pathological query cannot starve the
+others: there are always more workers than expensive queries.
 """
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import json
 import multiprocessing
-import queue
+import os
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .protocol import CONTENT_TYPES, GRAPH_TYPES, SOLUTION_TYPES
+from .worker import MEMORY_EXIT, Reply, error_reply, serve_jobs
 
+__all__ = ["PoolError", "Reply", "WorkerPool", "error_reply"]
 
-@dataclass
-class Reply:
-    """What a worker answers: an HTTP status, a body and its type, and extra headers."""
-
-    status: int
-    body: bytes
-    content_type: str = "application/json"
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def error_reply(status: int, kind: str, message: str) -> Reply:
-    """Every error the endpoint gives: a status and a JSON body ``{"status", "error", "message"}``."""
-    body = json.dumps({"status": status, "error": kind, "message": message}).encode()
-    return Reply(status, body)
+#: How long a query that hit a limit counts as expensive.
+REMEMBER_EXPENSIVE_S = 600.0
+#: A job running this long while others wait for a worker makes the pool start an extra one.
+SLOW_S = 1.0
+#: How much longer than the time limit a request may wait for a worker (a fresh one takes a moment).
+QUEUE_GRACE_S = 5.0
 
 
 class PoolError(Exception):
-    """The pool could not answer: ``reply`` says why (time limit, busy, worker lost)."""
+    """The pool could not answer: ``reply`` says why (time limit, memory limit, busy, worker lost)."""
 
     def __init__(self, reply: Reply) -> None:
         super().__init__(reply.body.decode())
@@ -51,21 +54,34 @@ class PoolError(Exception):
 
 
 class _Worker:
-    def __init__(self, context, project: Path, store: Path) -> None:
+    def __init__(self, context, project: Path, build: Path, max_memory: int) -> None:
+        self.max_memory = max_memory
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve_jobs, args=(child, str(project), str(store)),
+        self.process = context.Process(target=serve_jobs, args=(child, str(project), str(build), max_memory),
                                        daemon=True, name="citykg-query-worker")
         self.process.start()
         child.close()
+        self.busy_since: float | None = None
 
-    def wait_ready(self, seconds: float) -> None:
-        if not self.conn.poll(seconds):
+    def wait_ready(self, seconds: float) -> str | None:
+        """Wait for the worker to open its build; returns its warning, if any (e.g. no network filter)."""
+        try:
+            if not self.conn.poll(seconds):
+                raise RuntimeError("a query worker did not start in time")
+            status, detail = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(5)
+            status, detail = "failed", f"a query worker ended while starting (exit status {self.process.exitcode}"
+            if self.process.exitcode in (-signal.SIGABRT, MEMORY_EXIT):
+                detail += f"; {self.max_memory // 2**20} MiB of memory is too little to open the store"
+            detail += ")"
+        except BaseException:
             self.kill()
-            raise RuntimeError("a query worker did not start in time")
-        message = self.conn.recv()
-        if message != "ready":
+            raise
+        if status != "ready":
             self.kill()
-            raise RuntimeError(str(message))
+            raise RuntimeError(detail)
+        return detail
 
     def kill(self) -> None:
         self.process.kill()
@@ -73,203 +89,268 @@ class _Worker:
         self.conn.close()
 
 
-class WorkerPool:
-    """``size`` worker processes over one store; :meth:`run` gives each job ``timeout`` seconds."""
+@dataclass(eq=False)
+class _Generation:
+    """The workers serving one build directory."""
 
-    def __init__(self, project: Path, store: Path, size: int, timeout: float) -> None:
+    build: Path
+    idle: list[_Worker] = field(default_factory=list)
+    busy: set[_Worker] = field(default_factory=set)
+    starting: int = 0  # workers being started for it
+    retired: bool = False
+
+    @property
+    def live(self) -> int:
+        return len(self.idle) + len(self.busy) + self.starting
+
+
+class WorkerPool:
+    """``size`` worker processes over the store; :meth:`run` gives each job ``timeout`` seconds and each
+    worker ``max_memory`` bytes of private memory."""
+
+    def __init__(self, project: Path, store: Path, size: int, timeout: float, max_memory: int, *,
+                 watch_every: float = 0.5) -> None:
         self._context = multiprocessing.get_context("spawn")  # never fork a threaded server
         self._project, self._store = project, store
-        self.size, self.timeout = size, timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.size, self.timeout, self.max_memory = size, timeout, max_memory
+        self._cond = threading.Condition()
+        self._all: set[_Worker] = set()  # every live worker, busy or idle, of any generation
         self._closed = False
-        workers = [_Worker(self._context, project, store) for _ in range(size)]
-        for worker in workers:
-            worker.wait_ready(60)
-            self._idle.put(worker)
+        self._expensive: dict[str, float] = {}  # query fingerprint → when it last hit a limit
+        self._expensive_running = 0
+        self.expensive_slots = max(1, size // 2)
+        build = _current_build(store)
+        if build is None:
+            raise RuntimeError(f"there is no store at {store}")
+        self._generation = self._start_generation(build)
+        self._watcher = threading.Thread(target=self._watch, args=(watch_every,), daemon=True,
+                                         name="citykg-build-watch")
+        self._watcher.start()
+
+    @property
+    def build(self) -> Path:
+        """The build directory the pool answers from now."""
+        return self._generation.build
+
+    # ------------------------------------------------------------ running a job
 
     def run(self, job: dict[str, Any]) -> Reply:
-        """Run one job; raises PoolError with a 503 reply when the limit is hit or no worker frees up."""
+        """Run one job; raises PoolError with a 503 reply when a limit is hit or no worker frees up."""
+        key = _fingerprint(job)
+        expensive = self._admit(key)
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise PoolError(error_reply(503, "busy", f"All {self.size} query workers stayed busy for "
-                                        f"{self.timeout:g} s; try again later.")) from None
+            worker, generation = self._acquire()
+            return self._ask(worker, generation, job, key)
+        finally:
+            if expensive:
+                with self._cond:
+                    self._expensive_running -= 1
+
+    def _admit(self, key: str) -> bool:
+        """Whether the job is a remembered expensive one (counted while it runs); refuses it when the
+        expensive slots are full."""
+        with self._cond:
+            since = self._expensive.get(key)
+            if since is None or time.monotonic() - since > REMEMBER_EXPENSIVE_S:
+                self._expensive.pop(key, None)
+                return False
+            if self._expensive_running >= self.expensive_slots:
+                raise PoolError(error_reply(503, "busy", "This query hit a limit recently and "
+                                            f"{self._expensive_running} such queries are running already; "
+                                            "try again later."))
+            self._expensive_running += 1
+            return True
+
+    def _acquire(self) -> tuple[_Worker, _Generation]:
+        wait = self.timeout + QUEUE_GRACE_S
+        deadline = time.monotonic() + wait
+        with self._cond:
+            while True:
+                generation = self._generation
+                if generation.idle and not self._closed:
+                    worker = generation.idle.pop()
+                    generation.busy.add(worker)
+                    worker.busy_since = time.monotonic()
+                    return worker, generation
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._closed:
+                    raise PoolError(error_reply(503, "busy", f"All query workers stayed busy for {wait:g} s; "
+                                                "try again later."))
+                if self._all_slow(generation):
+                    self._grow(generation)
+                self._cond.wait(min(remaining, 0.25))
+
+    def _all_slow(self, generation: _Generation) -> bool:
+        """Whether every worker of the generation is held by a job running for more than SLOW_S, none is
+        starting, and the pool may still grow."""
+        now = time.monotonic()
+        return (generation.starting == 0 and generation.live < 2 * self.size and
+                all(w.busy_since is not None and now - w.busy_since > SLOW_S for w in generation.busy))
+
+    def _ask(self, worker: _Worker, generation: _Generation, job: dict[str, Any], key: str) -> Reply:
         try:
             worker.conn.send(job)
             if worker.conn.poll(self.timeout):
                 reply = worker.conn.recv()
-                self._idle.put(worker)
+                self._release(worker, generation)
                 return reply
         except (EOFError, OSError):
-            self._replace(worker)
+            worker.process.join(2)
+            code = worker.process.exitcode
+            self._replace(worker, generation)
+            if code in (-signal.SIGABRT, MEMORY_EXIT):
+                self._remember(key)
+                raise PoolError(error_reply(503, "memory-limit", "The query needed more than the memory limit "
+                                            f"of {self.max_memory // 2**20} MiB and was stopped.")) from None
             raise PoolError(error_reply(500, "worker-lost", "The query worker stopped unexpectedly; "
                                         "the query was not answered.")) from None
-        self._replace(worker)
+        except BaseException:  # e.g. an answer that cannot be unpickled: the worker is in an unknown state
+            self._replace(worker, generation)
+            raise
+        self._replace(worker, generation)
+        self._remember(key)
         raise PoolError(error_reply(503, "timeout", f"The query ran longer than the time limit of "
                                     f"{self.timeout:g} s and was stopped."))
 
-    def _replace(self, worker: _Worker) -> None:
+    def _remember(self, key: str) -> None:
+        with self._cond:
+            self._expensive[key] = time.monotonic()
+            if len(self._expensive) > 10_000:  # a client varying its text cannot grow this without bound
+                self._expensive.pop(next(iter(self._expensive)))
+
+    def _release(self, worker: _Worker, generation: _Generation) -> None:
+        with self._cond:
+            generation.busy.discard(worker)
+            worker.busy_since = None
+            extra = generation.live >= self.size and generation.idle  # an extra, no longer needed
+            if generation is self._generation and not self._closed and not extra:
+                generation.idle.append(worker)
+                self._cond.notify()
+                return
+        self._end(worker)  # an extra, or a worker of a replaced build: its files are closed with it
+
+    # ------------------------------------------------------------ workers and builds
+
+    def _spawn(self, build: Path) -> _Worker:
+        worker = _Worker(self._context, self._project, build, self.max_memory)
+        with self._cond:
+            self._all.add(worker)
+        try:
+            warning = worker.wait_ready(60)
+        except BaseException:
+            self._end(worker)
+            raise
+        if warning:
+            print(f"citykg serve: warning: {warning}.", file=sys.stderr)
+        return worker
+
+    def _end(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._cond:
+            self._all.discard(worker)
+
+    def _start_generation(self, build: Path) -> _Generation:
+        """Start ``size`` workers on ``build`` (all or none)."""
+        generation = _Generation(build)
+        try:
+            for _ in range(self.size):
+                generation.idle.append(self._spawn(build))
+        except BaseException:
+            for worker in generation.idle:
+                self._end(worker)
+            raise
+        return generation
+
+    def _replace(self, worker: _Worker, generation: _Generation) -> None:
         """Kill a worker now and start its successor in the background, so the reply is not delayed."""
         worker.process.kill()
+        with self._cond:
+            generation.busy.discard(worker)
+        self._grow(generation, worker)
 
-        def restart() -> None:
-            worker.kill()
-            if self._closed:
-                return
+    def _grow(self, generation: _Generation, dead: _Worker | None = None) -> None:
+        """Start one worker for ``generation`` in the background (after ending ``dead``), retried until it
+        starts (the store may be missing for a moment) or until its build is no longer the one served."""
+        with self._cond:
+            generation.starting += 1
+
+        def start() -> None:
+            if dead is not None:
+                self._end(dead)
+            pause = 0.2
             try:
-                fresh = _Worker(self._context, self._project, self._store)
-                fresh.wait_ready(60)
-            except Exception as error:  # noqa: BLE001 - logged: the pool goes on with one worker fewer
-                print(f"citykg serve: could not restart a query worker: {error}", file=sys.stderr)
-                return
-            self._idle.put(fresh)
+                while not self._closed and generation is self._generation:
+                    try:
+                        fresh = self._spawn(generation.build)
+                    except Exception as error:  # noqa: BLE001 - logged, then retried
+                        print(f"citykg serve: could not start a query worker ({error}); retrying.",
+                              file=sys.stderr)
+                        time.sleep(pause)
+                        pause = min(pause * 2, 5.0)
+                        continue
+                    with self._cond:
+                        generation.starting -= 1
+                        generation.busy.add(fresh)
+                    self._release(fresh, generation)
+                    return
+            except BaseException:
+                pass
+            with self._cond:
+                generation.starting -= 1
 
-        threading.Thread(target=restart, daemon=True).start()
+        threading.Thread(target=start, daemon=True, name="citykg-worker-start").start()
+
+    def _watch(self, every: float) -> None:
+        """Follow the store link: after a rebuild, move every worker to the new build together."""
+        failed: tuple[Path, float] | None = None
+        while not self._closed:
+            time.sleep(every)
+            build = _current_build(self._store)
+            if build is None or build == self._generation.build:
+                continue
+            if failed and failed[0] == build and time.monotonic() - failed[1] < 5:
+                continue
+            try:
+                fresh = self._start_generation(build)
+            except Exception as error:  # noqa: BLE001 - the old build goes on being served
+                print(f"citykg serve: could not open the new build {build.name} ({error}); "
+                      "still serving the previous one.", file=sys.stderr)
+                failed = (build, time.monotonic())
+                continue
+            self._switch(fresh)
+
+    def _switch(self, fresh: _Generation) -> None:
+        with self._cond:
+            old, self._generation = self._generation, fresh
+            old.retired = True
+            leaving, old.idle = old.idle, []
+            self._expensive.clear()  # a new build: what was slow may not be any more
+            self._cond.notify_all()
+            closed = self._closed
+        for worker in leaving + (fresh.idle if closed else []):
+            self._end(worker)
 
     def close(self) -> None:
-        self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().kill()
-            except queue.Empty:
-                return
+        """Kill every worker, busy or idle, of every generation: none outlives the server."""
+        with self._cond:
+            self._closed = True
+            workers = list(self._all)
+            self._cond.notify_all()
+        for worker in workers:
+            worker.process.kill()
+        for worker in workers:
+            worker.process.join()
 
 
-# ---------------------------------------------------------------- inside a worker process
-
-def _serve_jobs(conn, project: str, store: str) -> None:
-    """A worker's life: open the store, say ready, answer jobs until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then ends its workers
+def _current_build(store: Path) -> Path | None:
+    """The build directory the store link points to now (the store itself if it is a plain folder)."""
     try:
-        from ..kg import KnowledgeGraph
-
-        kg = KnowledgeGraph(project, store)
-        kg.store  # noqa: B018 - open now, so that a missing store fails at start-up, not on a query
-    except Exception as error:  # noqa: BLE001 - reported to the parent as the reason
-        conn.send(str(error))
-        return
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            reply = _answer(kg, job)
-        except Exception as error:  # noqa: BLE001 - one job's failure is its reply, the worker goes on
-            reply = error_reply(500, "internal", f"The query could not be answered: {error}")
-        conn.send(reply)
+        return Path(os.path.realpath(store, strict=True))
+    except OSError:
+        return None
 
 
-def _answer(kg, job: dict[str, Any]) -> Reply:
-    from ..errors import CityKGError
-    from ..query.catalogue import bind, prologue, with_values
-    from ..vocab import PREFIXES
-
-    try:
-        if job["kind"] == "bind":
-            query = kg.catalogue()[job["name"]]
-            text = with_values(query.sparql, bind(query, job["params"], kg.resolve))
-            return Reply(200, (prologue(_used_prefixes(text, PREFIXES)) + text).encode(),
-                         "application/sparql-query; charset=utf-8")
-        if job["kind"] == "catalogue":
-            result = kg.run(job["name"], job["params"])
-        else:
-            result = _query(kg, job)
-    except CityKGError as error:
-        return error_reply(400, "bad-query", str(error))
-    return _serialise(result, job["accept"], job["max_rows"])
-
-
-def _query(kg, job: dict[str, Any]):
-    """A protocol query; the dataset parameters (default-graph-uri, named-graph-uri) are honoured."""
-    if not job.get("default_graphs") and not job.get("named_graphs"):
-        return kg.query(job["text"])
-    return kg.source.query(job["text"], default_graphs=job.get("default_graphs"),
-                           named_graphs=job.get("named_graphs"))
-
-
-def _serialise(result, accept: list[str], max_rows: int) -> Reply:
-    """Write the result in the first accepted media type that fits its kind, at most ``max_rows`` rows.
-
-    A capped result says so in the ``CityKG-Truncated`` header (the standard results formats have no
-    place for it).
-    """
-    from pyoxigraph import (
-        QueryBoolean,
-        QueryResultsFormat,
-        QuerySolutions,
-        RdfFormat,
-        parse_query_results,
-        serialize,
-    )
-
-    is_graph = not isinstance(result, (QuerySolutions, QueryBoolean))
-    table = GRAPH_TYPES if is_graph else SOLUTION_TYPES
-    chosen = next((table[media] for media in accept if media in table), None)
-    if chosen is None:
-        kind = "CONSTRUCT or DESCRIBE" if is_graph else "SELECT or ASK"
-        return error_reply(406, "not-acceptable", f"None of the accepted media types ({', '.join(accept)}) "
-                           f"fits a {kind} result; this endpoint gives {', '.join(sorted(table))}.")
-    headers: dict[str, str] = {}
-    if isinstance(result, QueryBoolean):
-        body = result.serialize(format=getattr(QueryResultsFormat, chosen))
-    elif isinstance(result, QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows = list(itertools.islice(result, max_rows + 1))
-        if len(rows) > max_rows:
-            rows, headers["CityKG-Truncated"] = rows[:max_rows], str(max_rows)
-        body = _solutions_json(variables, rows)
-        if chosen != "JSON":
-            body = parse_query_results(body, format=QueryResultsFormat.JSON).serialize(
-                format=getattr(QueryResultsFormat, chosen))
-    else:
-        triples = list(itertools.islice(result, max_rows + 1))
-        if len(triples) > max_rows:
-            triples, headers["CityKG-Truncated"] = triples[:max_rows], str(max_rows)
-        body = serialize(triples, format=getattr(RdfFormat, chosen))
-    assert body is not None  # serialize() returns the bytes when it is given no output
-    return Reply(200, body, CONTENT_TYPES[chosen], headers)
-
-
-def _solutions_json(variables: list[str], rows: list) -> bytes:
-    """SPARQL 1.1 Query Results JSON for the rows kept (pyoxigraph serialises only whole results)."""
-    bindings = []
-    for row in rows:
-        cells = {}
-        for name in variables:
-            term = row[name]
-            if term is not None:
-                cells[name] = _term_json(term)
-        bindings.append(cells)
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False).encode()
-
-
-def _term_json(term) -> dict[str, Any]:
-    from pyoxigraph import BlankNode, Literal, NamedNode
-
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Literal):
-        cell: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            cell["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            cell["datatype"] = term.datatype.value
-        return cell
-    return {"type": "triple", "value": {"subject": _term_json(term.subject),
-                                        "predicate": _term_json(term.predicate),
-                                        "object": _term_json(term.object)}}
-
-
-def _used_prefixes(text: str, prefixes: dict[str, str]) -> dict[str, str]:
-    import re
-
-    from ..query.catalogue import mask
-
-    masked = mask(text)
-    return {name: iri for name, iri in prefixes.items() if re.search(rf"(?<![\w?$:-]){re.escape(name)}:", masked)}
-
+def _fingerprint(job: dict[str, Any]) -> str:
+    """The same question asked again, whatever the formats asked for."""
+    question = {key: value for key, value in job.items() if key not in ("accept", "max_rows", "base")}
+    return hashlib.sha256(json.dumps(question, sort_keys=True).encode()).hexdigest()

@@ -2,13 +2,17 @@
 (content negotiation), what is refused before any work is done (updates, SERVICE), and the service
 description.
 
-Refusals look at the query text with comments, strings and IRIs blanked out (:func:`citykg.query.catalogue.mask`),
-so ``"SERVICE"`` inside a label is allowed while ``SERVICE <http://…>`` is not. pyoxigraph would really
-make the outbound request for SERVICE (STACK.md), hence the check before the query reaches a worker.
+SERVICE is refused from the query's parse tree (rdflib's SPARQL parser: pyoxigraph has no parser of its own
+for Python), so every spelling the grammar allows is caught: any case, after a ``.`` or a comment, with
+``SILENT``, a variable or a prefixed name, in a nested group or a sub-select, written with ``\\u`` escapes.
+pyoxigraph would really make the outbound request (STACK.md); the query workers also cannot open an
+internet socket at all (:mod:`citykg.server.sandbox`), so this refusal is the clear message, not the only
+guard.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..query.catalogue import mask
@@ -23,6 +27,9 @@ SOLUTION_TYPES = {
 GRAPH_TYPES = {
     "text/turtle": "TURTLE", "application/x-turtle": "TURTLE", "application/n-triples": "N_TRIPLES",
     "text/plain": "N_TRIPLES", "application/ld+json": "JSON_LD", "application/rdf+xml": "RDF_XML",
+    # What SPARQLWrapper asks for Turtle, N3 and JSON-LD: Turtle is a subset of N3, so it answers N3 too.
+    "application/turtle": "TURTLE", "text/n3": "TURTLE", "text/rdf+n3": "TURTLE", "application/n3": "TURTLE",
+    "application/x-json+ld": "JSON_LD",
 }
 #: The Content-Type sent for each format.
 CONTENT_TYPES = {
@@ -32,19 +39,26 @@ CONTENT_TYPES = {
     "JSON_LD": "application/ld+json", "RDF_XML": "application/rdf+xml",
 }
 
-#: ``format=`` shorthands (as in Fuseki and the CLI) → the media type they stand for.
+#: ``format=`` shorthands (as in Fuseki, SPARQLWrapper and the CLI) → the media types they stand for, one
+#: per result kind where the name fits both (SPARQLWrapper sends ``format=xml`` for a CONSTRUCT in RDF/XML).
 FORMAT_NAMES = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle",
-    "nt": "application/n-triples", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
+    "json": ["application/sparql-results+json", "application/ld+json"],
+    "xml": ["application/sparql-results+xml", "application/rdf+xml"],
+    "csv": ["text/csv"], "tsv": ["text/tab-separated-values"],
+    "ttl": ["text/turtle"], "turtle": ["text/turtle"], "n3": ["text/turtle"],
+    "nt": ["application/n-triples"], "ntriples": ["application/n-triples"],
+    "jsonld": ["application/ld+json"], "json-ld": ["application/ld+json"],
+    "rdfxml": ["application/rdf+xml"], "rdf+xml": ["application/rdf+xml"],
 }
 #: What ``*/*`` (or no Accept header) means: JSON for solutions, Turtle for graphs.
 DEFAULTS = ["application/sparql-results+json", "text/turtle"]
 
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 _PROLOGUE_THEN_FORM = re.compile(r"^(?:\s*(?:BASE\b|PREFIX\s*[\w.-]*:))*\s*([A-Za-z]+)", re.IGNORECASE)
-_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:.-])", re.IGNORECASE)
+#: The fallback when rdflib cannot parse a query pyoxigraph may accept: SERVICE as a word, not a variable.
+_SERVICE_WORD = re.compile(r"(?<![\w?$])SERVICE(?![\w])", re.IGNORECASE)
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+SERVICE_REFUSAL = "SERVICE (federated query) is refused: this endpoint makes no outbound requests."
 
 
 class Refused(Exception):
@@ -56,28 +70,80 @@ class Refused(Exception):
 
 
 def check_query(text: str) -> None:
-    """Refuse updates (LOAD included) and federated queries before they cost anything."""
-    masked = mask(text)
-    form = _PROLOGUE_THEN_FORM.match(masked)
+    """Refuse updates (LOAD included) before they cost anything; pyoxigraph's query parser would reject
+    them too, but with a syntax error instead of the reason."""
+    form = _PROLOGUE_THEN_FORM.match(mask(text))
     if form and form.group(1).upper() in UPDATE_KEYWORDS:
         raise Refused(403, "update-refused", f"SPARQL Update ({form.group(1).upper()}) is refused: "
                       "this endpoint is read-only.")
-    if _SERVICE.search(masked):
-        raise Refused(403, "service-refused", "SERVICE (federated query) is refused: this endpoint makes "
-                      "no outbound requests.")
+
+
+def refuse_service(text: str) -> None:
+    """Refuse a query whose parse tree has a SERVICE pattern (raises :class:`Refused`, 403).
+
+    Runs in the query worker, under its time and memory limits, since parsing a hostile text costs.
+    Escapes (``\\u0053ERVICE``) are undone first, as the SPARQL grammar says and pyoxigraph does; a
+    query without the letters "service" anywhere cannot have the keyword and skips the parser.
+    """
+    text = _CODEPOINT_ESCAPE.sub(_codepoint, text)
+    if "service" in text.lower() and _has_service(text):
+        raise Refused(403, "service-refused", SERVICE_REFUSAL)
+
+
+def _codepoint(match: re.Match[str]) -> str:
+    number = int(match.group(1) or match.group(2), 16)
+    return chr(number) if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else match.group()
+
+
+@functools.lru_cache(maxsize=256)
+def _has_service(text: str) -> bool:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(text)
+    except (ParseException, RecursionError, ValueError, TypeError):
+        # rdflib's grammar and pyoxigraph's differ at the edges: be strict where rdflib cannot tell.
+        return _SERVICE_WORD.search(mask(text)) is not None
+    return _tree_has_service(tree)
+
+
+def _tree_has_service(node: object) -> bool:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, CompValue):
+            if item.name == "ServiceGraphPattern":
+                return True
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+    return False
 
 
 def accepted(accept_header: str | None, format_name: str | None) -> list[str]:
     """Media types the client takes, best first (q-values honoured, wildcards expanded to ours).
 
-    A ``format`` parameter wins over the header, so a browser link can ask for CSV.
+    A ``format`` parameter comes before the header, so a browser link can ask for CSV; a format name this
+    endpoint does not know is left to the Accept header (clients such as SPARQLWrapper send both).
     """
-    if format_name:
-        media = FORMAT_NAMES.get(format_name.lower(), format_name.lower())
-        if media not in SOLUTION_TYPES and media not in GRAPH_TYPES:
-            raise Refused(400, "bad-format", f"Unknown format {format_name!r}; use one of "
-                          f"{', '.join(sorted(FORMAT_NAMES))} or a media type.")
-        return [media]
+    header = _accept_header(accept_header)
+    if not format_name:
+        return header
+    named = FORMAT_NAMES.get(format_name.lower(), [format_name.lower()])
+    named = [media for media in named if media in SOLUTION_TYPES or media in GRAPH_TYPES]
+    if not named and not accept_header:
+        raise Refused(400, "bad-format", f"Unknown format {format_name!r}; use one of "
+                      f"{', '.join(sorted(FORMAT_NAMES))} or a media type.")
+    return [*named, *(media for media in header if media not in named)]
+
+
+def _accept_header(accept_header: str | None) -> list[str]:
     ranges: list[tuple[float, int, str]] = []
     for position, part in enumerate((accept_header or "*/*").split(",")):
         media, *params = (piece.strip() for piece in part.split(";"))
