@@ -8,16 +8,21 @@ e.g. source 001 gives Bandung's cooperations with Kawasaki, Hamamatsu, Toyota an
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
+from pyoxigraph import Literal
 
 from citykg import KnowledgeGraph
 from citykg.errors import UsageError
 from citykg.query.catalogue import bind, load_catalogue, mask, with_values
 from citykg.query.render import term_text
 
-from .conftest import REPO, copy_project, run_cli
+from .conftest import CITYKG, REPO, copy_project, run_cli
 
 #: Queries of the catalogue that this file asserts; network-*.rq belong to the network analytics suite.
 OWN = ("partners", "partnerships", "agreements-in-force", "renewal-watch", "partnerships-by-sector",
@@ -347,12 +352,52 @@ def test_ambiguous_label_lists_the_candidates(tmp_path):
     kg.build()
     with pytest.raises(UsageError) as caught:
         kg.run("partners", {"city": "Bandung"})
-    assert str(caught.value) == ("'Bandung' names 2 municipality entities; use one of: "
-                                 "https://w3id.org/citykg/id/municipality/id-bandung, "
-                                 "https://w3id.org/citykg/id/municipality/my-bandung-test.")
+    assert str(caught.value) == ("'Bandung' names 2 municipalities; say which one, by its IRI or as "
+                                 "'Bandung, <country or province>':\n"
+                                 "  municipality:id-bandung  (Bandung, West Java, Indonesia)\n"
+                                 "  municipality:my-bandung-test  (Bandung, Malaysia)")
+    assert len(rows(kg, "partners", city="Bandung, Indonesia")) == 6  # the qualifier picks one
     done = run_cli("query", "partners", "--param", "city=Bandung", project=project)
     assert done.code == 2 and "Traceback" not in done.stderr
-    assert "'Bandung' names 2 municipality entities; use one of:" in done.stderr
+    assert "'Bandung' names 2 municipalities; say which one" in done.stderr
+
+
+#: A label that would end a VALUES block and add an update if it were pasted in as text.
+HOSTILE = 'Kota "X") } ; DROP ALL ; INSERT DATA { <http://e/a> <http://e/b> "c" } #\\'
+
+HOSTILE_CITY = f"""
+@prefix ckg: <https://w3id.org/citykg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/citykg/id/municipality/my-hostile-test> a ckg:City ;
+    rdfs:label {Literal(HOSTILE)}@en ;
+    ckg:inCountry <https://w3id.org/citykg/id/country/my> .
+"""
+
+BY_LABEL = """# title: Nodes by exact label
+# description: Every node whose label is the text, for the hostile-value test.
+# param text: text = x ; The label.
+SELECT ?text ?node WHERE { ?node rdfs:label ?label . FILTER (STR(?label) = ?text) }
+ORDER BY ?node
+"""
+
+
+def test_hostile_label_stays_a_value_in_the_values_block(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "graph" / "reference" / "zz-hostile.trig").write_text(HOSTILE_CITY, encoding="utf-8")
+    (project / "queries" / "by-label.rq").write_text(BY_LABEL, encoding="utf-8")
+    kg = KnowledgeGraph(project)
+    kg.build()
+    before = len(kg.store)
+    # as a label of a labelled kind: resolved to the node, whose partners (none) are listed
+    assert rows(kg, "partners", city=HOSTILE) == []
+    # as text: bound as one literal, it finds the one node so labelled and nothing else
+    assert rows(kg, "by-label", text=HOSTILE) == [
+        {"text": HOSTILE, "node": "municipality:my-hostile-test"}]
+    assert len(kg.store) == before
+    done = run_cli("query", "by-label", "-p", f"text={HOSTILE}", "--format", "csv", project=project)
+    assert done.code == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [
+        '"' + HOSTILE.replace('"', '""') + '",https://w3id.org/citykg/id/municipality/my-hostile-test']
 
 
 # ---------------------------------------------------------------- the CLI
@@ -369,6 +414,62 @@ def test_cli_hostile_value_exits_with_one_sentence(built_project):
     done = run_cli("query", "partners", "--param", 'city=Bandung" } ; DROP ALL ; #', project=built_project)
     assert done.code == 2
     assert done.stderr.strip() == "Error: No municipality is called 'Bandung\" } ; DROP ALL ; #'."
+
+
+#: A query that runs for hours on any graph: a three-way cross product.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def start_cli(*args: str, project: Path) -> subprocess.Popen:
+    """The real program in a child process, with SIGINT at its default (a background shell ignores it)."""
+    env = {**os.environ, "CITYKG_PROJECT": str(project), "NO_COLOR": "1"}
+    env.pop("CITYKG_STORE", None)
+    return subprocess.Popen([*CITYKG, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+@pytest.mark.parametrize("extra", [(), ("--timeout", "600")])
+def test_ctrl_c_stops_a_long_query_with_one_line_and_exit_130(built_project, extra):
+    process = start_cli("query", "-e", ENDLESS, *extra, project=built_project)
+    try:
+        time.sleep(2)  # started, and deep in the query
+        assert process.poll() is None
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert err == "Interrupted: the query was stopped.\n" and out == ""
+
+
+def test_timeout_stops_a_query_and_says_so(built_project):
+    done = run_cli("query", "-e", ENDLESS, "--timeout", "1.5", project=built_project)
+    assert done.code == 1
+    assert done.stderr == "Error: The query did not finish within 1.5 seconds (--timeout) and was stopped.\n"
+
+
+def test_timeout_changes_nothing_in_an_answer_or_an_error(built_project):
+    for args in (("partners", "--format", "tsv"), ("timeline", "-p", "city=Daegu", "--format", "json"),
+                 ("-e", "CONSTRUCT WHERE { ?s a ckg:Sector }", "--format", "nt"), ("partners", "-p", "city=Atlantis"),
+                 ("-e", "SELECT ?x WHERE { ?x }")):
+        plain = run_cli("query", *args, project=built_project)
+        limited = run_cli("query", *args, "--timeout", "60", project=built_project)
+        assert (limited.code, limited.stdout, limited.stderr) == (plain.code, plain.stdout, plain.stderr), args
+    assert plain.code == 1 and plain.stderr.startswith("Error: SPARQL syntax error at line 1")
+
+
+def test_a_binary_or_non_utf8_query_file_is_one_sentence_naming_it(tmp_path):
+    project = copy_project(tmp_path)
+    bad = project / "queries" / "latin1.rq"
+    bad.write_bytes("# title: Caf\u00e9\nSELECT * WHERE { ?s ?p ?o }\n".encode("latin-1"))
+    done = run_cli("queries", project=project)
+    assert done.code == 2 and "Traceback" not in done.stderr
+    assert done.stderr == (f"Error: {bad}:1:13: a catalogue query must be UTF-8 text; the byte 0xe9 is not.\n")
+    bad.write_bytes(b"# title: x\nSELECT\x00 * WHERE { ?s ?p ?o }\n")
+    done = run_cli("query", "partners", project=project)
+    assert done.code == 2
+    assert done.stderr == (f"Error: {bad}:2: a catalogue query must be text; this file holds NUL bytes "
+                           "(a binary file?).\n")
 
 
 # ---------------------------------------------------------------- VALUES binding (for remote endpoints)
@@ -391,7 +492,7 @@ def test_values_block_escapes_hostile_text_and_opens_the_outer_where():
     sparql = ('# WHERE { in a comment\n'
               'SELECT ?x ?name WHERE { { SELECT ?y WHERE { ?y ?p ?o } } ?x <http://e/name> ?name }')
     text = with_values(sparql, {"name": Literal('Bandung" } ; DROP ALL ; #'), "x": NamedNode("http://e/a")})
-    assert 'SELECT ?x ?name WHERE {\n  VALUES (?name ?x) { ("Bandung\\" } ; DROP ALL ; #" <http://e/a>) }' in text
+    assert 'SELECT ?x ?name WHERE { VALUES (?name ?x) { ("Bandung\\" } ; DROP ALL ; #" <http://e/a>) }' in text
     store = Store()
     assert [[row["name"].value] for row in store.query(text)] == []  # parses: the value stayed a value
     assert mask('"SERVICE" <http://a#b> # x').strip() == ""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -36,38 +39,80 @@ def queries(ctx: click.Context) -> None:
 @click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(names.QUERY_FORMATS),
               help="table, a SPARQL results format (SELECT/ASK) or an RDF format (CONSTRUCT/DESCRIBE).")
 @click.option("--endpoint", metavar="URL", help=_common.ENDPOINT_HELP)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Stop the query after SECONDS (it then runs in a child process, which is killed).")
 @click.pass_context
 def query(ctx: click.Context, query_file: str | None, expression: str | None, params: tuple[str, ...],
-          fmt: str, endpoint: str | None) -> None:
+          fmt: str, endpoint: str | None, timeout: float | None) -> None:
     """Run a catalogue query by NAME, a SPARQL file, or -e TEXT, over all graphs.
 
-    The citykg prefixes (ckg:, municipality:, sector:, …) are predeclared.
+    The citykg prefixes (ckg:, municipality:, sector:, …) are predeclared. Ctrl-C stops a query (exit 130).
     """
     if (query_file is None) == (expression is None):
         raise click.UsageError("Give a catalogue query name, a query file or -e 'SPARQL' (exactly one).")
-    kg = _common.kg(ctx, endpoint)
-    if query_file is not None and not query_file.endswith(".rq") and not Path(query_file).is_file():
-        result = kg.run(query_file, _parse_params(params))
-    else:
-        if query_file is not None:
-            try:
-                expression = Path(query_file).read_text(encoding="utf-8")
-            except OSError as error:
-                raise click.FileError(query_file, error.strerror) from None
-        if params:
-            raise click.UsageError("--param applies to catalogue queries only.")
-        assert expression is not None
-        result = kg.query(expression)
-    if fmt == "table":
-        from rich.console import Console
+    answer = _work(_common.kg(ctx, endpoint), query_file, expression, params)
+    from ..query.timed import in_child, interruptible
 
+    try:
+        if timeout is not None:  # waits here, in the main thread, and kills the child on the way out
+            output = _render(in_child(answer, timeout), fmt)
+        else:  # the rows are read (the query really runs) inside _render
+            output = interruptible(lambda: _render(answer(), fmt))
+    except KeyboardInterrupt:
+        _interrupted()
+    if isinstance(output, bytes):
+        sys.stdout.buffer.write(output)
+        return
+    from rich.console import Console
+
+    Console().print(output)
+
+
+def _work(kg, query_file: str | None, expression: str | None, params: tuple[str, ...]) -> Callable[[], object]:
+    """What the command runs: a catalogue query by name, or the SPARQL of a file or of -e, not yet run."""
+    if query_file is not None and not query_file.endswith(".rq") and not Path(query_file).is_file():
+        values = _parse_params(params)
+        return lambda: kg.run(query_file, values)
+    if params:
+        raise click.UsageError("--param applies to catalogue queries only.")
+    text = _read_query_file(query_file) if query_file is not None else expression
+    assert text is not None
+    return lambda: kg.query(text)
+
+
+def _render(result, fmt: str):
+    """The whole answer, read and formatted: a rich Table, or the bytes of a results or RDF format."""
+    if fmt == "table":
         from ..query.render import result_table
 
-        Console().print(result_table(result))
-        return
+        return result_table(result)
+    import io
+
     from ..query.render import write_result
 
-    write_result(result, fmt, sys.stdout.buffer)
+    buffer = io.BytesIO()
+    write_result(result, fmt, buffer)
+    return buffer.getvalue()
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: one line and exit 130 at once. ``os._exit``, because the query thread cannot be stopped and
+    an orderly shutdown would wait on the store it is reading."""
+    sys.stdout.flush()
+    click.echo("Interrupted: the query was stopped.", err=True)
+    sys.stderr.flush()
+    os._exit(130)
+
+
+def _read_query_file(path: str) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise click.FileError(path, error.strerror) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise click.FileError(path, f"not UTF-8 text (byte {error.start} is 0x{data[error.start]:02x})") from None
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:

@@ -25,7 +25,8 @@ from ..vocab import PREFIXES, compact
 
 SOLUTION_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
                     "json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML}
-GRAPH_FORMATS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD}
+GRAPH_FORMATS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
+                 "rdfxml": RdfFormat.RDF_XML}
 FORMATS = ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS)
 
 
@@ -39,6 +40,9 @@ def write_result(result, fmt: str, out: IO[bytes]) -> None:
         assert data is not None  # serialize() returns the bytes when it is given no output
         out.write(data)
         return
+    from ..names import RDF_FORMAT_ALIASES
+
+    fmt = RDF_FORMAT_ALIASES.get(fmt, fmt)  # rdflib's names: turtle, ntriples, json-ld, xml (RDF/XML)
     if fmt not in GRAPH_FORMATS:
         raise UsageError(f"Format {fmt!r} is for solutions; a construct or describe query gives table, "
                          f"{', '.join(GRAPH_FORMATS)}.")
