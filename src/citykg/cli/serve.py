@@ -30,11 +30,15 @@ from . import _common
 @click.option("--max-memory", default=2048, show_default=True, type=click.IntRange(min=64), metavar="MIB",
               help="Private memory each query worker may use (MiB); a query that needs more gets 503.")
 @click.option("--cors", is_flag=True, help="Allow scripts on any web origin to query (Access-Control-Allow-Origin).")
+@click.option("--base", metavar="URL", callback=lambda _ctx, _param, value: _base(value),
+              help="Where this deployment's IRIs live (e.g. https://example.org/citykg/): pages link there and "
+                   "RDF is written with IRIs under it; the default keeps https://w3id.org/citykg/.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request to stderr.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int,
-          workers: int, max_memory: int, cors: bool, verbose: bool) -> None:
-    """Serve the store read-only: SPARQL 1.1 at /sparql, the catalogue at /queries, a query UI at /."""
+          workers: int, max_memory: int, cors: bool, base: str | None, verbose: bool) -> None:
+    """Serve the store read-only: SPARQL 1.1 at /sparql, the catalogue at /queries, a query UI at /, and a
+    page (or RDF) for every IRI of the graph at /id/…."""
     from ..errors import UsageError
     from ..server.http import Settings
     from ..server.http import serve as run_server
@@ -44,13 +48,26 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, max_rows: in
     open_read_only(kg.project.store_path)  # a missing store is one sentence, before any worker starts
     settings = Settings(host=host, port=port, timeout=timeout, max_rows=max_rows,
                         max_request_bytes=max_request_bytes, workers=workers, max_memory=max_memory * 2**20,
-                        cors=cors, verbose=verbose)
+                        cors=cors, base=base, verbose=verbose)
     try:
         run_server(kg.project.root, kg.project.store_path, settings)
     except OSError as error:
         raise UsageError(f"Cannot listen on {host}:{port}: {error.strerror or error}.") from None
     except RuntimeError as error:  # the pool's workers did not start
         raise UsageError(f"The query workers could not start: {error}.") from None
+
+
+def _base(value: str | None) -> str | None:
+    """``--base``, checked: an http(s) URL, ending with a slash so that ``id/…`` can follow it."""
+    from urllib.parse import urlsplit
+
+    from ..errors import UsageError
+
+    if value is None:
+        return None
+    if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+        raise UsageError(f"--base must be an http(s) URL such as https://example.org/citykg/, not {value!r}.")
+    return value if value.endswith("/") else value + "/"
 
 
 @click.command()

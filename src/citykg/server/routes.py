@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .linked import is_linked_data, job_for
 from .pool import PoolError, Reply, WorkerPool, error_reply
 from .protocol import CONTENT_TYPES, GRAPH_TYPES, Refused, accepted, check_query, service_description
 
@@ -42,6 +43,7 @@ class Settings:
     workers: int = 2
     max_memory: int = 2048 * 2**20
     cors: bool = False
+    base: str | None = None  # where a deployment's IRIs live (``--base``); None: https://w3id.org/citykg/
     verbose: bool = False
 
 
@@ -111,7 +113,12 @@ def _route(server: EndpointServer, request: Request) -> Reply:
         return _catalogue_listing(server.catalogue)
     if path.startswith("/queries/"):
         return _catalogue_query(server, request, path.removeprefix("/queries/"))
-    raise Refused(404, "not-found", f"Nothing at {path}; see / for the query UI, /sparql for SPARQL.")
+    if is_linked_data(path):
+        links_base = settings.base or server.url
+        return _pool(server).run(job_for(path, request.params, request.headers.get("accept"), links_base,
+                                         settings.base, server.url))
+    raise Refused(404, "not-found", f"Nothing at {path}; see / for the query UI, /sparql for SPARQL, "
+                  "/id/KIND/NAME for an entity.")
 
 
 def _options(request: Request, allowed: str, cors: bool) -> Reply:

@@ -17,6 +17,9 @@ from typing import Any
 
 from .protocol import CONTENT_TYPES, GRAPH_TYPES, SOLUTION_TYPES, Refused
 
+#: Jobs answered by :mod:`citykg.server.linked` (pages and entity descriptions).
+LINKED_DATA_JOBS = frozenset({"entity", "ontology", "search", "void", "viz"})
+
 #: The exit status of a worker that ran out of memory in Python (a Rust allocation failure aborts: SIGABRT).
 MEMORY_EXIT = 3
 
@@ -77,6 +80,10 @@ def _answer(kg, job: dict[str, Any]) -> Reply:
     from ..vocab import PREFIXES
 
     try:
+        if job["kind"] in LINKED_DATA_JOBS:
+            from .linked import answer
+
+            return answer(kg, job)
         if job["kind"] == "bind":
             query = kg.catalogue()[job["name"]]
             text = with_values(query.sparql, bind(query, job["params"], kg.resolve))
