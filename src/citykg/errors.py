@@ -17,6 +17,8 @@ __all__ = [
     "StoreError",
     "StoreMissingError",
     "StoreLockedError",
+    "NotAStoreError",
+    "AmbiguousLabelError",
     "QueryError",
     "UsageError",
 ]
@@ -39,6 +41,25 @@ class UsageError(CityKGError):
         that would produce it, so that minutes of computing are not lost to a typo)."""
         if not path.parent.is_dir():
             raise cls(f"Cannot write {path}: the folder {str(path.parent)!r} does not exist.")
+
+
+class AmbiguousLabelError(UsageError):
+    """A name that several nodes bear: never settled by a guess, the user is asked for one (issue 12.3).
+
+    ``candidates`` are (compact IRI, where it is) pairs, e.g. ``("municipality:us-portland-maine",
+    "Portland, Maine, United States")``; a long list is cut, with a count of the rest.
+    """
+
+    SHOWN = 15
+
+    def __init__(self, label: str, kind: str, candidates: list[tuple[str, str]]) -> None:
+        self.label = label
+        self.candidates = candidates
+        lines = [f"  {iri}  ({where})" if where else f"  {iri}" for iri, where in candidates[:self.SHOWN]]
+        if len(candidates) > self.SHOWN:
+            lines.append(f"  … and {len(candidates) - self.SHOWN} more")
+        super().__init__(f"{label!r} names {len(candidates)} {kind}; say which one, by its IRI or as "
+                         f"'{label}, <country or province>':\n" + "\n".join(lines))
 
 
 class RdfSyntaxError(CityKGError):
@@ -80,11 +101,17 @@ class ValidationError(CityKGError):
 
     exit_code = 1
 
+    #: How many violations the message lists; the rest are counted (``violations`` keeps them all).
+    SHOWN = 50
+
     def __init__(self, violations: list[Violation]) -> None:
-        self.violations = violations
-        lines = [str(v) for v in violations]
-        noun = "violation" if len(violations) == 1 else "violations"
-        super().__init__(f"{len(violations)} {noun}:\n" + "\n".join(lines))
+        self.violations = list(dict.fromkeys(violations))  # each once, however many checks found it
+        lines = [str(v) for v in self.violations[:self.SHOWN]]
+        hidden = len(self.violations) - len(lines)
+        if hidden:
+            lines.append(f"… and {hidden} more (the first {self.SHOWN} are listed; fix them and build again).")
+        noun = "violation" if len(self.violations) == 1 else "violations"
+        super().__init__(f"{len(self.violations)} {noun}:\n" + "\n".join(lines))
 
 
 class StoreError(CityKGError):
@@ -97,6 +124,11 @@ class StoreMissingError(StoreError):
 
 class StoreLockedError(StoreError):
     """Another process holds the store (or a build of it)."""
+
+
+class NotAStoreError(UsageError):
+    """The store location holds something citykg did not build (a folder, a file, a foreign link): the
+    build refuses it and touches nothing (exit 2, as for any argument the user must change)."""
 
 
 class QueryError(CityKGError):

@@ -4,11 +4,18 @@ Layout: the store path (default ``.citykg/store``) is a symbolic link to one bui
 ``<store>.builds/``. A build writes a fresh directory (bulk loading is only safe into a fresh directory),
 then swaps the link with ``os.replace``, which is atomic on POSIX: a reader sees the old store or the new
 one, never a half-written one. The previous build is kept so that readers that opened it keep working.
+
+Each build directory carries a marker file written by citykg: ``citykg-build.partial`` from the moment it is
+made, replaced by ``citykg-store.json`` once the load is complete. Only what carries citykg's marks is ever
+moved or deleted: a store location that holds anything else is refused (issue 11.1: ``--store graph`` once
+moved the curated files away and a later build deleted them), and a build killed half-way leaves a folder
+marked partial, which the next build deletes, never a complete one.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -32,10 +39,15 @@ from pyoxigraph import (
     Variable,
 )
 
-from .errors import QueryError, StoreError, StoreLockedError, StoreMissingError
+from .errors import NotAStoreError, QueryError, StoreError, StoreLockedError, StoreMissingError
 from .vocab import PREFIXES
 
 KEEP_BUILDS = 2
+#: The marks citykg leaves in a build directory: complete (with what the build says about itself), or not yet.
+MARKER = "citykg-store.json"
+PARTIAL_MARKER = "citykg-build.partial"
+#: The names :func:`new_build_dir` gives; nothing else in ``<store>.builds/`` is ever deleted.
+_BUILD_NAME = re.compile(r"^\d{8}T\d{6}-\d+-\d+$")
 
 #: A value bound to a query variable, and what a query answers.
 Term = NamedNode | Literal
@@ -55,16 +67,28 @@ class EmbeddedStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._store: Store | None = None
+        self._directory: Path | None = None
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = open_read_only(self.path)
+            directory = self.path.resolve()
+            self._store = open_read_only(self.path, directory)
+            self._directory = directory
         return self._store
+
+    @property
+    def directory(self) -> Path:
+        """The build directory the open snapshot was read from, where the files built with it live
+        (the label index): resolved once, so that a build swapping the link meanwhile cannot mix them."""
+        self.store  # noqa: B018 -- opens the store, which fixes the directory
+        assert self._directory is not None
+        return self._directory
 
     def reopen(self) -> None:
         """Forget the open snapshot: the next query opens the store's current build."""
         self._store = None
+        self._directory = None
 
     def query(self, sparql: str, bindings: dict[str, Term] | None = None, *,
               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> QueryResult:
@@ -101,12 +125,15 @@ def sparql_syntax_message(raw: str) -> str:
     return f"SPARQL syntax error: {raw}"
 
 
-def open_read_only(path: Path) -> Store:
-    """Open the current build for queries. Never takes the write lock, so it works during a build."""
+def open_read_only(path: Path, directory: Path | None = None) -> Store:
+    """Open the current build for queries. Never takes the write lock, so it works during a build.
+
+    ``directory`` is the build ``path`` resolved to, when the caller has resolved it already.
+    """
     if not path.exists():
         raise StoreMissingError(f"There is no store at {path}; run 'citykg build' first.")
     try:
-        return Store.read_only(str(path.resolve()))
+        return Store.read_only(str(directory or path.resolve()))
     except OSError as error:
         raise StoreError(f"The store at {path} cannot be opened: {_reason(error)}") from None
 
@@ -121,9 +148,44 @@ def open_writable(path: Path) -> Store:
         raise StoreError(f"The store at {path} cannot be opened: {_reason(error)}") from None
 
 
+def check_location(path: Path) -> None:
+    """Refuse, before anything is written, a store location that holds something citykg did not build.
+
+    Accepted: nothing there yet, an empty folder, or a link into ``<store>.builds/`` (the layout of every
+    citykg build, this version's, marked, and the previous one's, recognised by that layout alone).
+    """
+    if not path.exists() and not path.is_symlink():
+        existing = next(p for p in path.parents if p.exists())
+        if not existing.is_dir():
+            raise NotAStoreError(f"The store location {path} is inside {existing}, which is a file, not a folder.")
+        return
+    if path.is_symlink():
+        if _builds_dir(path).is_dir() and path.resolve().parent == _builds_dir(path).resolve():
+            return
+        raise NotAStoreError(f"The store location {path} is a link to {os.readlink(path)}, which citykg did not "
+                             "build; citykg leaves it untouched: choose another --store (or CITYKG_STORE).")
+    if path.is_dir():
+        if not any(path.iterdir()):
+            return
+        if (path / "CURRENT").is_file():
+            raise NotAStoreError(f"The store location {path} holds an Oxigraph store that citykg did not build "
+                                 "(made by hand or by a citykg older than the <store>.builds layout); citykg "
+                                 "leaves it untouched: move it away or delete it and build again, or choose "
+                                 "another --store (or CITYKG_STORE).")
+        raise NotAStoreError(f"The store location {path} is a folder that is not a citykg store; citykg leaves "
+                             "it untouched: choose another --store (or CITYKG_STORE).")
+    raise NotAStoreError(f"The store location {path} is a file, not a citykg store; citykg leaves it untouched: "
+                         "choose another --store (or CITYKG_STORE).")
+
+
 @contextmanager
 def build_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock for the duration of a build, so two builds never race on the swap."""
+    """Hold an exclusive lock for the duration of a build, so two builds never race on the swap.
+
+    The location is checked first (:func:`check_location`), so that a refused one gets not even a lock file;
+    then, under the lock, what a killed build left behind is deleted (:func:`remove_partial_builds`).
+    """
+    check_location(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.parent / f"{path.name}.lock"
     with open(lock_path, "w") as handle:
@@ -133,6 +195,8 @@ def build_lock(path: Path) -> Iterator[None]:
             raise StoreLockedError(f"The store at {path} is being built by another process "
                                    f"(lock held on {lock_path}).") from None
         try:
+            check_location(path)  # again: what was checked may have changed before the lock was ours
+            remove_partial_builds(path)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -153,10 +217,24 @@ def write_and_swap(path: Path, quads: Iterable[Quad]) -> Path:
 
 
 def new_build_dir(path: Path) -> Path:
-    """A fresh, not yet published build directory for the store at ``path``."""
-    builds = path.parent / f"{path.name}.builds"
+    """A fresh, not yet published build directory for the store at ``path``, marked partial until
+    :func:`publish` marks it complete."""
+    builds = _builds_dir(path)
     builds.mkdir(parents=True, exist_ok=True)
-    return builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    target = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    target.mkdir()
+    (target / PARTIAL_MARKER).write_text("A citykg build that has not finished; the next build deletes it.\n")
+    return target
+
+
+def _builds_dir(path: Path) -> Path:
+    return path.parent / f"{path.name}.builds"
+
+
+def inference_cache(path: Path) -> Path:
+    """Where the build keeps what it inferred from each input file, by content hash (citykg.build.infer_cache):
+    beside the store, as derived as the store, and safe to delete."""
+    return path.parent / f"{path.name}.cache" / "inference"
 
 
 def bulk_load_nquads(target: Path, chunks: Iterable[bytes | list[Quad]], on_chunk=None) -> None:
@@ -182,9 +260,15 @@ def bulk_load_nquads(target: Path, chunks: Iterable[bytes | list[Quad]], on_chun
         raise
 
 
-def publish(path: Path, target: Path) -> Path:
-    """Make the loaded build directory ``target`` the store (atomic link swap); prune old builds."""
+def publish(path: Path, target: Path, about: dict | None = None) -> Path:
+    """Mark the loaded build directory ``target`` complete, make it the store (atomic link swap), and
+    prune old builds. ``about`` (counts, timings) goes into the marker, for whoever looks at the folder."""
     try:
+        from importlib.metadata import version  # not citykg.__version__: the package imports the façade
+
+        marker = {"citykg": version("citykg"), "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **(about or {})}
+        (target / MARKER).write_text(json.dumps(marker, indent=1) + "\n")
+        (target / PARTIAL_MARKER).unlink(missing_ok=True)
         _swap_link(path, target)
     except BaseException:
         discard(target)
@@ -193,14 +277,25 @@ def publish(path: Path, target: Path) -> Path:
     return target
 
 
+def remove_partial_builds(path: Path) -> None:
+    """Delete the build directories a killed build left (marked partial). Called under the build lock, so
+    no running build owns them; the published build is never among them."""
+    builds = _builds_dir(path)
+    if not builds.is_dir():
+        return
+    current = _current_name(path)
+    for entry in builds.iterdir():
+        if _is_build(entry) and (entry / PARTIAL_MARKER).exists() and entry.name not in current:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def discard(target: Path) -> None:
     shutil.rmtree(target, ignore_errors=True)
 
 
 def _swap_link(path: Path, target: Path) -> None:
-    if path.exists() and not path.is_symlink():
-        # A store made by hand or by an older citykg: keep it as a previous build rather than delete it.
-        path.rename(target.parent / f"previous-{time.strftime('%Y%m%dT%H%M%S')}")
+    if path.is_dir() and not path.is_symlink():
+        path.rmdir()  # check_location let only an empty folder through; a non-empty one raises, untouched
     temporary = path.parent / f".{path.name}.link-{os.getpid()}"
     if temporary.is_symlink():
         temporary.unlink()
@@ -212,15 +307,30 @@ def _current_name(path: Path) -> list[str]:
     return [Path(os.readlink(path)).name] if path.is_symlink() else []
 
 
+def _is_build(entry: Path) -> bool:
+    return entry.is_dir() and not entry.is_symlink() and _BUILD_NAME.match(entry.name) is not None
+
+
 def _prune(builds: Path, keep: set[str]) -> None:
-    """Delete all but the newest builds; the store's own target is always kept."""
-    entries = sorted((p for p in builds.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    """Delete all but the newest complete builds; the store's own target is always kept.
+
+    Only citykg's own build directories count: named as :func:`new_build_dir` names them and not marked
+    partial (a build of the previous version has no marker at all). Anything else in the folder, such as the
+    ``previous-*`` folders an older citykg made of a store location it should have refused, is left alone.
+    """
+    complete = [p for p in builds.iterdir() if _is_build(p) and not (p / PARTIAL_MARKER).exists()]
+    complete.sort(key=_built_at, reverse=True)
     kept = 0
-    for entry in entries:
+    for entry in complete:
         if entry.name in keep or kept < KEEP_BUILDS:
             kept += 1
             continue
         shutil.rmtree(entry, ignore_errors=True)
+
+
+def _built_at(entry: Path) -> float:
+    marker = entry / MARKER
+    return (marker if marker.exists() else entry).stat().st_mtime
 
 
 def _reason(error: OSError) -> str:

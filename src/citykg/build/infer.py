@@ -40,13 +40,14 @@ RULES: dict[str, str] = {
 }
 
 
-def infer(quads: Iterable[Quad]) -> list[Quad]:
-    """Return the inferred quads (in the inferred graph) for the given asserted quads."""
+def infer(quads: Iterable[Quad], rules: Iterable[str] = tuple(RULES)) -> list[Quad]:
+    """Return the inferred quads (in the inferred graph) for the given asserted quads; ``rules`` names the
+    rules to apply (all by default)."""
     store = Store()
     store.bulk_extend(quads)
     graph = NamedNode(INFERRED_GRAPH)
     inferred: dict[Quad, None] = {}
-    for query in RULES.values():
+    for query in (RULES[name] for name in rules):
         triples = store.query(query, use_default_graph_as_union=True)
         assert isinstance(triples, QueryTriples)  # every rule is a CONSTRUCT
         for triple in triples:

@@ -70,6 +70,9 @@ def parse_file(file: CuratedFile, root: Path) -> ParsedFile:
         raise RdfSyntaxError(shown, error.lineno, error.offset, message) from None
     except OSError as error:
         raise RdfSyntaxError(shown, None, None, f"cannot read the file: {error.strerror or error}") from None
+    except MemoryError:  # pyoxigraph's "Reached the buffer maximal size of 16777216"
+        raise RdfSyntaxError(shown, None, None, "a single term (a literal or an IRI) is longer than 16 MiB, the "
+                             "parser's limit; is a closing quote or '>' missing?") from None
     return ParsedFile(file, shown, quads)
 
 

@@ -8,6 +8,8 @@ it is thrown away if they fail.
 from __future__ import annotations
 
 import queue
+import shutil
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,9 +17,12 @@ from typing import Protocol
 
 from pyoxigraph import BlankNode, DefaultGraph, Quad, RdfFormat, serialize
 
-from ..project import Project
-from ..store import build_lock, bulk_load_nquads, discard, new_build_dir, publish
-from .infer import infer
+from ..errors import StoreError
+from ..labels import LABEL_INDEX
+from ..project import CuratedFile, Project
+from ..store import build_lock, bulk_load_nquads, discard, inference_cache, new_build_dir, publish
+from .infer_cache import infer_files
+from .labels import write_label_index
 from .parse import ParsedDataset, parse_files
 from .validate import validate
 
@@ -72,7 +77,8 @@ def _validate(project: Project, dataset: ParsedDataset, progress: Progress, timi
     started = time.perf_counter()
     progress.stage("Validating (curation rules)")
     shapes = [q for parsed in dataset.files if parsed.file.path == project.shapes_path for q in parsed.quads]
-    validate(dataset, shapes, progress)
+    shown = CuratedFile(project.shapes_path, "ontology").display(project.root)
+    validate(dataset, shapes, progress, shown)
     timings["validate"] = time.perf_counter() - started
 
 
@@ -95,6 +101,27 @@ def build(project: Project, progress: Progress | None = None) -> BuildReport:
     when they are known. The directory is published only if validation passed, and deleted otherwise.
     """
     progress = progress or _Silent()
+    try:
+        return _build(project, progress)
+    except (OSError, sqlite3.Error) as error:
+        # Disk full, a read-only file system, a file where a folder should be: the store as it was stays.
+        raise StoreError(f"Cannot write the store at {project.store_path}: {_reason(error, project)}.") from None
+
+
+def _reason(error: OSError | sqlite3.Error, project: Project) -> str:
+    """The cause as a user reads it: "No space left on device", not RocksDB's "IO error: …: While …"."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    if isinstance(error, sqlite3.Error):  # SQLite says "disk I/O error" or "unable to open database file"
+        folder = next(p for p in project.store_path.parents if p.exists())
+        if shutil.disk_usage(folder).free < 16 * 2**20:
+            return "No space left on device"
+        return f"the label index could not be written ({error})"
+    text = str(error).removeprefix("IO error: ")
+    return text.split(": While ", 1)[0].rstrip(".")
+
+
+def _build(project: Project, progress: Progress) -> BuildReport:
     with build_lock(project.store_path):
         timings: dict[str, float] = {}
         files, dataset = _parse(project, progress, timings)
@@ -105,10 +132,13 @@ def build(project: Project, progress: Progress | None = None) -> BuildReport:
             progress.stage("Inferring")
             asserted: list[Quad] = list(dataset.quads)
             loader.put(asserted)
-            inferred = infer(asserted)
+            inferred = infer_files(dataset.files, inference_cache(project.store_path))
             loader.put(inferred)
             loader.close()
             timings["infer"] = time.perf_counter() - started
+            started = time.perf_counter()
+            write_label_index(target / LABEL_INDEX, asserted + inferred)  # while the loader works
+            timings["labels"] = time.perf_counter() - started
             _validate(project, dataset, progress, timings)
             started = time.perf_counter()
             progress.stage("Loading the store", total=loader.chunks)
@@ -119,7 +149,9 @@ def build(project: Project, progress: Progress | None = None) -> BuildReport:
             discard(target)
             raise
         report = BuildReport(files=len(files), asserted=len(asserted), inferred=len(inferred), seconds=timings)
-        report.store = str(publish(project.store_path, target))
+        about = {"files": report.files, "asserted": report.asserted, "inferred": report.inferred,
+                 "kinds": list(project.kinds)}
+        report.store = str(publish(project.store_path, target, about))
     return report
 
 

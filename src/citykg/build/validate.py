@@ -20,7 +20,7 @@ from .parse import ParsedDataset
 from .shapes import DataIndex, ShapeResult, Shapes, ShapesError
 
 __all__ = ["validate", "check_curation_rules", "check_shapes", "compile_shapes", "violations_from_results",
-           "UnsupportedShapeError"]
+           "UnsupportedShapeError", "NoShapesError"]
 
 _TYPE = RDF + "type"
 _SOURCE = NamedNode(CKG + "Source")
@@ -39,7 +39,18 @@ class UnsupportedShapeError(ValidationError):
         CityKGError.__init__(self, f"{where}: {error}")
 
 
-def validate(dataset: ParsedDataset, shapes_quads: list[Quad], progress=None) -> None:
+class NoShapesError(ValidationError):
+    """The shapes file is missing, empty, or targets nothing: validation would silently check nothing
+    (issue 11), so the build stops instead."""
+
+    def __init__(self, shown: str) -> None:
+        self.violations = [Violation(shown, None, "no shapes", (shown,))]
+        CityKGError.__init__(self, f"{shown}: there are no SHACL shapes with a target to validate the graph "
+                             "against; the build does not run unchecked (restore the file from git).")
+
+
+def validate(dataset: ParsedDataset, shapes_quads: list[Quad], progress=None,
+             shapes_file: str = "ontology/shapes.ttl") -> None:
     """Raise :class:`ValidationError` listing every problem found; return quietly when all is well.
 
     The shapes are compiled first, so that a shape the engine cannot evaluate fails the build at once
@@ -47,6 +58,8 @@ def validate(dataset: ParsedDataset, shapes_quads: list[Quad], progress=None) ->
     ``progress`` (a citykg.build.Progress, optional) is told when each part starts and how far it got.
     """
     shapes = compile_shapes(dataset, shapes_quads)
+    if not shapes.roots:
+        raise NoShapesError(shapes_file)
     violations = check_curation_rules(dataset)
     violations += check_shapes(dataset, shapes, progress)
     if violations:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .pool import Reply, error_reply
-from .protocol import Refused
+from .protocol import Refused, Reply, error_reply
 
 #: What each representation is served as.
 MEDIA_TYPES = {"html": "text/html; charset=utf-8", "ttl": "text/turtle; charset=utf-8",
@@ -89,8 +88,8 @@ def _network(kg, focus: str) -> Reply:
     from pathlib import Path
 
     from ..errors import CityKGError
-    from ..vocab import compact
     from ..viz import Selection, visualise
+    from ..vocab import compact
 
     with tempfile.TemporaryDirectory(prefix="citykg-viz-") as folder:
         out = Path(folder) / "network.html"

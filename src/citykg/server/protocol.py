@@ -13,9 +13,27 @@ guard.
 from __future__ import annotations
 
 import functools
+import json
 import re
+from dataclasses import dataclass, field
 
 from ..query.catalogue import mask
+
+
+@dataclass
+class Reply:
+    """What a worker answers: an HTTP status, a body and its type, and extra headers."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def error_reply(status: int, kind: str, message: str) -> Reply:
+    """Every error the endpoint gives: a status and a JSON body ``{"status", "error", "message"}``."""
+    body = json.dumps({"status": status, "error": kind, "message": message}).encode()
+    return Reply(status, body)
 
 #: Media types a SELECT/ASK result can be written in, and the pyoxigraph QueryResultsFormat name.
 SOLUTION_TYPES = {

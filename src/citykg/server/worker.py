@@ -12,32 +12,15 @@ import itertools
 import json
 import os
 import signal
-from dataclasses import dataclass, field
 from typing import Any
 
-from .protocol import CONTENT_TYPES, GRAPH_TYPES, SOLUTION_TYPES, Refused
+from .protocol import CONTENT_TYPES, GRAPH_TYPES, SOLUTION_TYPES, Refused, Reply, error_reply
 
 #: Jobs answered by :mod:`citykg.server.linked` (pages and entity descriptions).
 LINKED_DATA_JOBS = frozenset({"entity", "ontology", "search", "void", "viz"})
 
 #: The exit status of a worker that ran out of memory in Python (a Rust allocation failure aborts: SIGABRT).
 MEMORY_EXIT = 3
-
-
-@dataclass
-class Reply:
-    """What a worker answers: an HTTP status, a body and its type, and extra headers."""
-
-    status: int
-    body: bytes
-    content_type: str = "application/json"
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def error_reply(status: int, kind: str, message: str) -> Reply:
-    """Every error the endpoint gives: a status and a JSON body ``{"status", "error", "message"}``."""
-    body = json.dumps({"status": status, "error": kind, "message": message}).encode()
-    return Reply(status, body)
 
 
 def serve_jobs(conn, project: str, build: str, max_memory: int) -> None:
