@@ -123,9 +123,9 @@ def test_a_second_build_while_one_runs_is_refused(project):
 
 
 def test_unknown_export_format_is_refused(project):
-    result = run_cli("export", "--format", "rdfxml", project=project)
+    result = run_cli("export", "--format", "n3", project=project)
     assert result.code == 2
-    assert "Invalid value for '--format': 'rdfxml' is not one of" in result.stderr
+    assert "Invalid value for '--format': 'n3' is not one of" in result.stderr
 
 
 def test_sparql_syntax_error_gives_line_and_column(project):

@@ -46,3 +46,20 @@ def test_export_parses_back_with_pyoxigraph(kg, tmp_path):
     named = [q for q in kg.store if not isinstance(q.graph_name, DefaultGraph)]
     assert len(quads) == len(named)
     assert all(isinstance(q.graph_name, NamedNode) for q in quads)
+
+
+def test_export_void_describes_the_data_set(built_project, kg, tmp_path):
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, VOID
+
+    from tests.conftest import run_cli
+
+    out = tmp_path / "void.ttl"
+    result = run_cli("export", "--format", "void", "--out", str(out), project=built_project)
+    assert result.code == 0, result.stderr
+    graph = Graph().parse(out, format="turtle")
+    dataset = URIRef("https://w3id.org/citykg/")
+    assert (dataset, RDF.type, VOID.Dataset) in graph
+    assert int(graph.value(dataset, VOID.triples)) == kg.stats()["triples"]
+    # one subset per source document, each with its own triple count
+    assert len(list(graph.objects(dataset, VOID.subset))) >= 5

@@ -40,7 +40,8 @@ QUERY_FORMATS = ("table", *RESULT_FORMATS, *GRAPH_RESULT_FORMATS,
 #: ``citykg export``: the RDF of the store, or a network projection as a file for Gephi.
 RDF_EXPORT_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld", "rdfxml")
 NETWORK_FILE_FORMATS = ("graphml", "gexf")
-EXPORT_FORMATS = (*RDF_EXPORT_FORMATS, *NETWORK_FILE_FORMATS, *RDF_FORMAT_ALIASES)
+#: ``void``: the data set's VoID and DCAT description (Turtle), not the data itself.
+EXPORT_FORMATS = (*RDF_EXPORT_FORMATS, "void", *NETWORK_FILE_FORMATS, *RDF_FORMAT_ALIASES)
 
 #: ``--status`` values → the local names of the ckg: status concepts.
 STATUSES = {"active": "Active", "exploring": "Exploring", "lapsed": "Lapsed", "renewal-planned": "RenewalPlanned",

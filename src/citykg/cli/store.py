@@ -62,7 +62,8 @@ def stats(ctx: click.Context, fmt: str) -> None:
 
 @click.command()
 @click.option("--format", "fmt", required=True, type=click.Choice(names.EXPORT_FORMATS),
-              help="ttl/nt: the union of all graphs; trig/nq/jsonld: every named graph; graphml/gexf: a network.")
+              help="ttl/nt/rdfxml: the union of all graphs; trig/nq/jsonld: every named graph; void: the data "
+                   "set's VoID/DCAT description; graphml/gexf: a network.")
 @click.option("--network", type=click.Choice(names.NETWORKS),
               help="Export this network projection (with --format graphml or gexf) instead of the RDF.")
 @click.option("--out", "-o", type=_common.FILE, callback=_common.writable, help="File to write (default: stdout).")
@@ -74,11 +75,25 @@ def export(ctx: click.Context, fmt: str, network: str | None, out: Path | None) 
     kg = _common.kg(ctx)
     if network is not None:
         return _export_network(kg, network, fmt, out)
+    if fmt == "void":
+        return _export_void(kg, out)
     if out is None:
         sys.stdout.buffer.write(kg.export(fmt) or b"")
     else:
         kg.export(fmt, out)
         click.echo(f"Wrote {out}", err=True)
+
+
+def _export_void(kg, out: Path | None) -> None:
+    """``--format void``: what the data set holds (triples, entities per class, sources, licences)."""
+    from ..pages import dataset_description
+
+    text = dataset_description(kg).encode()
+    if out is None:
+        sys.stdout.buffer.write(text)
+        return
+    out.write_bytes(text)
+    click.echo(f"Wrote {out}", err=True)
 
 
 def _export_network(kg, network_name: str, fmt: str, out: Path | None) -> None:
