@@ -13,6 +13,15 @@ summary, communities, charts) against the sum of the fastest library time of eac
     python scripts/bench_network.py --from graph.graphml --out docs/bench-network.md
     citykg export --format graphml --network municipalities -o municipalities.graphml
     python scripts/bench_network.py --pool-also municipalities.graphml --out docs/bench-network.md
+    python scripts/bench_network.py --store S --seed-store T --out docs/bench-network.md   # issue 10's ratios
+
+With ``--store`` (a full build, ``citykg --store S build``) and ``--seed-store`` (``... build --seeds-only``)
+it times the commands themselves on the knowledge graph instead, in one run, each ratio next to its goal
+(issue 10): the municipalities projection against the same networkx graph built from
+``Store.quads_for_pattern``; ``citykg centrality --metric betweenness`` against the projection plus the
+fastest exact betweenness of igraph, rustworkx and networkit; ``citykg report`` against ``citykg centrality
+--metric all``; ``citykg suggest --for Bandung`` against a projection; ``citykg viz --focus Bandung`` on the
+full graph against the seed graph.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ import networkx as nx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_network_commands import commands_page  # noqa: E402
 from make_world_network import world_network  # noqa: E402
 
 from citykg.network import analytics, fastpaths, report  # noqa: E402
@@ -249,7 +259,15 @@ def main() -> None:
     parser.add_argument("--pool-only", action="store_true", help="write only the pool-or-one-call table")
     parser.add_argument("--date", default=datetime.date.today().isoformat(), help="the date the figures carry")
     parser.add_argument("--out", type=Path, help="write the Markdown here (default: print it)")
+    parser.add_argument("--store", type=Path, help="time the commands on this full store (see above)")
+    parser.add_argument("--seed-store", type=Path, help="the seeds-only store, for viz --focus's yardstick")
     args = parser.parse_args()
+    if args.store:
+        text = "\n".join(commands_page(args.store, args.seed_store, args.repeat, args.date, sys.argv[1:]))
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+        print(text)
+        return
     from citykg.network import read
 
     if args.source:

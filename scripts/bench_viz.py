@@ -10,6 +10,10 @@ goal of issue 5 is ≤ 3 s for a 2,000-node export.
     .venv/bin/python scripts/bench_viz.py --project /path/with/built/store --network municipalities
     .venv/bin/python scripts/bench_viz.py --markdown docs/bench-viz.md
     .venv/bin/python scripts/bench_viz.py --sizes --screenshot docs/screenshot-network.png   # README picture
+    .venv/bin/python scripts/bench_viz.py --focus-stores FULL SEED     # viz --focus: full graph ÷ seed graph
+
+``--focus-stores`` times ``citykg --store S viz --focus Bandung`` (a fresh process, wall time) on a full and a
+seeds-only store, interleaved, and prints the ratio next to issue 10's goal (≤ 3×); nothing else is run.
 """
 
 from __future__ import annotations
@@ -110,6 +114,26 @@ def screenshot(browser, path: Path, folder: Path) -> None:
     print(f"Wrote {path}")
 
 
+def focus_ratio(full: Path, seed: Path, focus: str, runs: int) -> None:
+    """citykg viz --focus on the full graph against the seed graph, interleaved runs, medians."""
+    import os
+    import subprocess
+    import sys
+
+    citykg = str(Path(sys.executable).with_name("citykg"))
+    times: dict[Path, list[float]] = {full: [], seed: []}
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(runs):
+            for store in (full, seed):
+                start = time.perf_counter()
+                subprocess.run([citykg, "--store", str(store), "viz", "--focus", focus, "--out",
+                                str(Path(folder) / "focus.html")], check=True, capture_output=True)
+                times[store].append(time.perf_counter() - start)
+    a, b = statistics.median(times[full]), statistics.median(times[seed])
+    print(f"| citykg viz --focus {focus} | {a:.2f} s (full graph) | {b:.2f} s (seed graph) | **{a / b:.2f}×** | "
+          f"≤ 3× | load {os.getloadavg()[0]:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[300, 2000, 5000])
@@ -119,7 +143,13 @@ def main() -> None:
     parser.add_argument("--max-nodes", type=int, default=2000, help="For --project; 0 = all.")
     parser.add_argument("--markdown", type=Path, help="Write the table to this Markdown file.")
     parser.add_argument("--screenshot", type=Path, help="Also save a screenshot of the seed graph's page here.")
+    parser.add_argument("--focus-stores", type=Path, nargs=2, metavar=("FULL", "SEED"),
+                        help="Only time viz --focus on these two stores (see above).")
+    parser.add_argument("--focus", default="Bandung", help="The node for --focus-stores.")
     args = parser.parse_args()
+    if args.focus_stores:
+        focus_ratio(*args.focus_stores, args.focus, args.runs)
+        return
 
     from playwright.sync_api import sync_playwright
 

@@ -73,6 +73,7 @@ def test_igraph_in_worker_processes_equals_networkx(monkeypatch):
     """The chunked, multi-process path (every shortest-path metric's default on big networks): same
     numbers, added in a fixed order."""
     monkeypatch.setattr(fastpaths, "PARALLEL_WORK", 10)
+    monkeypatch.setattr(fastpaths, "free_cores", lambda workers: float(workers))  # as on an idle machine
     graph = GRAPHS["powerlaw-cluster"]()
     assert fastpaths.uses_pool(graph, pool=True, workers=2)
     same(fastpaths.betweenness(graph, workers=2, pool=True), nx.betweenness_centrality(graph))
@@ -86,6 +87,17 @@ def test_the_pool_is_skipped_on_a_small_graph_on_one_core_or_when_not_asked(monk
     monkeypatch.setattr(fastpaths, "PARALLEL_WORK", 10)
     assert not fastpaths.uses_pool(graph, pool=True, workers=1)
     assert not fastpaths.uses_pool(graph, pool=False, workers=2)
+
+
+def test_the_pool_is_skipped_when_no_core_is_free(monkeypatch):
+    """On a busy machine the pool costs more than it shares (docs/bench-network.md): one process then."""
+    monkeypatch.setattr(fastpaths, "PARALLEL_WORK", 10)
+    graph = GRAPHS["powerlaw-cluster"]()
+    monkeypatch.setattr(fastpaths, "free_cores", lambda workers: workers - 1.9)  # load 1.9 on 2 cores
+    assert not fastpaths.uses_pool(graph, pool=True, workers=2)
+    monkeypatch.setattr(fastpaths, "free_cores", lambda workers: workers - 0.5)
+    assert fastpaths.uses_pool(graph, pool=True, workers=2)
+    same(fastpaths.betweenness(graph, workers=2), nx.betweenness_centrality(graph))
 
 
 def test_kite_values_checked_by_hand():

@@ -13,6 +13,7 @@ import pytest
 from citykg import names, network
 from citykg.errors import UsageError
 from citykg.network import analytics
+from citykg.network.neighbourhood import municipalities_around
 from citykg.network.suggest import suggest
 
 from .conftest import run_cli
@@ -251,3 +252,25 @@ def test_big_networks_show_a_progress_bar_on_stderr(built_project, tmp_path):
     assert done.code == 0, done.stderr
     assert re.search(r"betweenness \(1,200 nodes\) .* 64/64", done.stderr)
     assert done.stdout.count("\n") == 11  # header + the top 10; the bar never reaches stdout
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_projection_around_a_node_is_its_ego_graph(kg, municipalities, depth):
+    """Projected from queries bound to the neighbourhood (issue 10), it is the whole network's ego graph:
+    the same nodes and ties with the same attributes."""
+    for node in municipalities:
+        small = municipalities_around(kg, [node], depth)
+        ego = nx.ego_graph(municipalities, node, radius=depth)
+        assert dict(small.nodes(data=True)) == dict(ego.nodes(data=True))
+        assert {frozenset(e[:2]): e[2] for e in small.edges(data=True)} == \
+            {frozenset(e[:2]): e[2] for e in ego.edges(data=True)}
+
+
+def test_suggestions_from_the_neighbourhood_equal_those_from_the_whole_network(kg, municipalities):
+    """suggest projects only what its scores look at; every municipality gets what the whole networks give."""
+    from citykg.network import projections
+    from citykg.network.suggest import suggest_in
+
+    partners, sectors = projections.partners(kg), projections.sectors(kg)
+    for node in municipalities:
+        assert suggest(kg, node, top=50) == suggest_in(partners, sectors, node, top=50)

@@ -106,3 +106,18 @@ def test_report_command_on_the_store(built_project, tmp_path):
     assert result.code == 0, result.stderr
     text = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "| Indonesia | Country | ID |" in text  # the only country with more than one tie brokers
+
+
+def test_markdown_keeps_a_hostile_label_as_text(tmp_path):
+    graph = nx.Graph([("a", "b"), ("a", "c")])
+    graph.nodes["a"]["label"] = "**Evil** | [click](https://x.test) <img src=x onerror=alert(1)> `x`_y_\nz"
+    report.write(report.build(graph, "Report <b>&</b> | #1"), tmp_path)
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert text.startswith("# Report &lt;b&gt;&amp;&lt;/b&gt; \\| \\#1\n")
+    escaped = ("\\*\\*Evil\\*\\* \\| \\[click\\](https://x.test) &lt;img src=x onerror=alert(1)&gt; "
+               "\\`x\\`\\_y\\_ z")
+    assert f"| {escaped} | " in text  # the label stays in its own cell of the brokers table
+    assert "<img" not in text and "**Evil**" not in text and "[click](" not in text
+    rows = [line.replace("\\|", "") for line in text.splitlines() if line.startswith(f"| {escaped} |")]
+    # its row in the centrality table (node + ten metrics) and in the brokers table (six cells): no cell more
+    assert sorted(row.count("|") for row in rows) == [7, 12]

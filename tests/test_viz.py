@@ -274,3 +274,30 @@ def test_cli_draws_a_network_file(tmp_path):
     data = blob((tmp_path / "f.html").read_text(encoding="utf-8"), "citykg-page")
     assert sorted(data["nodes"]) == ["A <b>", "B", "C"]
     assert data["nodes"]["A <b>"]["sources"] == []
+
+
+@pytest.mark.parametrize("selection", [
+    Selection(focus="Beta"), Selection(focus="beta", depth=2), Selection(focus="Alpha", sector="education"),
+    Selection(focus="Alpha", depth=3, country="Japan"), Selection(focus="Gamma", sector="education"),
+    Selection(focus="Nowhere"),
+])
+def test_focus_projects_only_the_neighbourhood_and_draws_the_same(fixture_kg, tmp_path, selection):
+    """--focus projects the nodes within --depth ties (queries bound to them, issue 10), and the page is the
+    one the whole network gives: same nodes, ties, attributes and layout, or the same error."""
+    from citykg.network import project
+    from citykg.viz.draw import around_focus
+
+    whole = project(fixture_kg, "municipalities")
+    around = around_focus(fixture_kg, "municipalities", selection)
+    outcomes = []
+    for graph in (None, whole):
+        try:
+            result = visualise(fixture_kg, tmp_path / "p.html", graph=graph, selection=selection)
+        except UsageError as error:
+            outcomes.append(str(error))
+            continue
+        html = (tmp_path / "p.html").read_text(encoding="utf-8")
+        outcomes.append((result.nodes, result.edges, blob(html, "citykg-page")))
+    assert outcomes[0] == outcomes[1]
+    # a page: drawn from the neighbourhood alone; an error: the whole network's message answers
+    assert (around is None) == isinstance(outcomes[0], str)

@@ -40,7 +40,7 @@ def curate(ctx: click.Context, article: Path, check: Path | None, url: str | Non
         result = check_draft(_common.project(ctx), check, article)
         console.print(f"[green]OK[/]: {check} — {result.quotes} quotes found verbatim in {article}; the draft "
                       f"passes the build's shapes. {result.unsure} of {result.facts} facts are still marked "
-                      "unsure (ckg:draftConfidence < 0.5).")
+                      "unsure (ckg:draftConfidence < 0.5).", soft_wrap=True)  # one line, whatever the path
         return
     for path in (out, report):
         if path is not None:

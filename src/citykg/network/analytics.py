@@ -258,7 +258,9 @@ def summary(graph: nx.Graph, closeness: dict[Any, float] | None = None, backend:
     n, m = graph.number_of_nodes(), graph.number_of_edges()
     degrees = sorted((d for _, d in graph.degree()), reverse=True)
     parts = sorted(nx.connected_components(graph), key=len, reverse=True) if n else []
-    giant = graph.subgraph(parts[0]) if parts else nx.Graph()
+    # a copy, not a subgraph view: every neighbour lookup of a view goes through a filter (nx.diameter on
+    # the full graph's largest component: 19–21 s on the view, 2.9 s on the copy; issue 10)
+    giant = graph.subgraph(parts[0]).copy() if parts else nx.Graph()
     diameter = mean_distance = None
     if giant.number_of_nodes() > 1:
         _stage(progress, "diameter")

@@ -29,6 +29,11 @@ import networkx as nx
 #: Below this much work (nodes × edges) the pool is not used even where it is the default: starting worker
 #: processes (spawn, import igraph) costs about a second, more than the work it would share.
 PARALLEL_WORK = 200_000_000
+#: The pool is used only with at least this many cores free (cores − 1-minute load average). On a busy
+#: machine it costs more than it shares: 2026-12-01, municipalities network, betweenness, load 5.4–5.8:
+#: one igraph call 14.7 s, the 2-process pool 16.3 s (rustworkx 45 s and networkit 109 s, both threaded,
+#: did worse still); at load ≤ 1.3 the pool took 0.56–0.66 of one call's time (table below).
+FREE_CORE = 0.7
 #: The number of chunks a computation is cut into (enough for a smooth progress bar).
 CHUNKS = 64
 
@@ -94,9 +99,19 @@ def constraint(graph: nx.Graph) -> dict[Any, float]:
 
 
 def uses_pool(graph: nx.Graph, pool: bool, workers: int | None = None) -> bool:
-    """Whether a call with these arguments runs in worker processes (the benchmark reports it)."""
+    """Whether a call with these arguments runs in worker processes (the benchmark reports it): only if a
+    core is free, by the 1-minute load average (see FREE_CORE)."""
     workers = workers or os.cpu_count() or 1
-    return pool and workers > 1 and graph.number_of_nodes() * graph.number_of_edges() >= PARALLEL_WORK
+    big = graph.number_of_nodes() * graph.number_of_edges() >= PARALLEL_WORK
+    return pool and workers > 1 and big and free_cores(workers) >= FREE_CORE
+
+
+def free_cores(workers: int) -> float:
+    """Cores not taken by other work, by the 1-minute load average (0 where the platform has none)."""
+    try:
+        return workers - os.getloadavg()[0]
+    except OSError:
+        return 0.0
 
 
 def _run(graph: nx.Graph, kind: str, progress, workers: int | None, pool: bool) -> list[float]:

@@ -19,25 +19,32 @@ shared-sectors     municipalities; an edge when they share a sector, weight = sh
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import IO, Any
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+from pyoxigraph import NamedNode
 
-from .. import labels
 from ..errors import UsageError
-from ..names import NETWORK_FILE_FORMATS as EXPORT_FORMATS
 from ..names import NETWORKS
+from ..query.catalogue import mask
 from ..vocab import compact
+from .files import node_named, read, simple, write  # noqa: F401  (re-exported: citykg.network)
+
+if TYPE_CHECKING:
+    from ..store import Term
 
 _INTEGER = ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
 _DECIMAL = ("decimal", "double", "float")
+_WHERE = re.compile(r"(?<![\w?$:])WHERE\s*\{", re.IGNORECASE)
+#: A final ORDER BY of plain variables (which citykg.network.projections.table does in Python).
+_ORDER = re.compile(r"\bORDER\s+BY\s+((?:\?\w+\s*)+)$", re.IGNORECASE)
 
 
 def project(kg, name: str) -> nx.Graph:
-    """The projection ``name`` (one of NETWORKS) of the graph behind ``kg`` (a citykg.KnowledgeGraph)."""
+    """The projection ``name`` (one of NETWORKS) of the graph behind ``kg`` (a citykg.KnowledgeGraph).
+    citykg.network.neighbourhood projects the municipalities network around a few nodes only."""
     builders = {"municipalities": municipalities, "countries": countries, "actors": actors,
                 "sectors": sectors, "shared-sectors": shared_sectors}
     if name not in builders:
@@ -47,32 +54,42 @@ def project(kg, name: str) -> nx.Graph:
     return graph
 
 
-def municipalities(kg) -> nx.Graph:
+def municipalities(kg, nodes: Iterable[Term] | None = None, edges: Iterable[tuple[str, Term]] = ()) -> nx.Graph:
     """Municipalities tied by partnerships. Several partnerships of one pair make one edge whose weight and
-    counts add up, so that a pair's tie strength is what the pair shares, not what one document says."""
+    counts add up, so that a pair's tie strength is what the pair shares, not what one document says.
+
+    ``nodes`` (IRIs as terms) restricts the nodes to those, and then ``edges`` gives the VALUES bindings
+    (variable, IRI) the edge query runs with; ties to a node outside ``nodes`` are left out.
+    """
     graph: nx.Graph[str] = nx.Graph()
-    _add_municipality_nodes(kg, graph)
-    for row in rows(kg.run("network-municipalities-edges")):
-        a, b = compact(row["source"]), compact(row["target"])
-        edge = graph.get_edge_data(a, b) or {"weight": 0, "partnerships": 0, "agreements": 0, "events": 0,
-                                             "_types": set(), "_status": set(), "_since": set(),
-                                             "_sectors": set()}
-        edge["weight"] += 1 + row["agreements"] + row["events"]
-        edge["partnerships"] += 1
-        edge["agreements"] += row["agreements"]
-        edge["events"] += row["events"]
-        edge["_types"].add(_local(row.get("type")))
-        edge["_status"].add(_local(row.get("status")))
-        edge["_since"].add(row.get("since"))
-        edge["_sectors"].update(_local(iri) for iri in (row.get("sectors") or "").split())
-        graph.add_edge(a, b, **edge)
-    for _a, _b, edge in graph.edges(data=True):
-        edge["partnership_type"] = _joined(edge.pop("_types"))
-        edge["status"] = _joined(edge.pop("_status"))
-        edge["since"] = min((str(s) for s in edge.pop("_since") if s), default="")
-        sectors = sorted(edge.pop("_sectors") - {""})
-        edge["sectors"] = "; ".join(sectors)
-        edge["sector_count"] = len(sectors)
+    short = _Compact()
+    _add_municipality_nodes(kg, graph, short, None if nodes is None else {"node": list(nodes)})
+    values = _values_of(edges) if nodes is not None else None
+    merged: dict[tuple[str, str], list] = {}
+    col, found = table(kg, "network-municipalities-edges", values)
+    source, target, kind, status, since = col["source"], col["target"], col["type"], col["status"], col["since"]
+    agreements, events, sectors = col["agreements"], col["events"], col["sectors"]
+    for row in found:
+        a, b = short[row[source].value], short[row[target].value]
+        if nodes is not None and (a not in graph or b not in graph):
+            continue
+        edge = merged.get((a, b))
+        if edge is None:
+            edge = merged[(a, b)] = [0, 0, 0, set(), set(), set(), set()]
+        agreed, held = int(row[agreements].value), int(row[events].value)
+        edge[0] += 1
+        edge[1] += agreed
+        edge[2] += held
+        edge[3].add(_local(_text(row[kind])))
+        edge[4].add(_local(_text(row[status])))
+        edge[5].add(_text(row[since]))
+        edge[6].update(_local(iri) for iri in _text(row[sectors]).split())
+    for (a, b), (count, agreed, held, types, states, starts, topics) in merged.items():
+        topics = sorted(topics - {""})
+        graph.add_edge(a, b, weight=count + agreed + held, partnerships=count, agreements=agreed, events=held,
+                       partnership_type=_joined(types), status=_joined(states),
+                       since=min((s for s in starts if s), default=""), sectors="; ".join(topics),
+                       sector_count=len(topics))
     return graph
 
 
@@ -82,9 +99,12 @@ def countries(kg) -> nx.Graph:
     for row in rows(kg.run("network-countries-nodes")):
         graph.add_node(compact(row["node"]), **_node_attributes(row, "Country", row.get("iso2")),
                        municipalities=row.get("municipalities") or 0)
-    for row in rows(kg.run("network-countries-edges")):
-        a, b = compact(row["source"]), compact(row["target"])
-        graph.add_edge(a, b, weight=row["partnerships"], partnerships=row["partnerships"])
+    short = _Compact()
+    col, found = table(kg, "network-countries-edges")
+    source, target, count = col["source"], col["target"], col["partnerships"]
+    for pair in found:
+        weight = int(pair[count].value)
+        graph.add_edge(short[pair[source].value], short[pair[target].value], weight=weight, partnerships=weight)
     return graph
 
 
@@ -103,17 +123,28 @@ def actors(kg) -> nx.Graph:
     return graph
 
 
-def sectors(kg) -> nx.Graph:
-    """The bipartite municipality–sector network (``bipartite`` = 0 for municipalities, 1 for sectors)."""
+def sectors(kg, municipalities_only: Iterable[Term] | None = None) -> nx.Graph:
+    """The bipartite municipality–sector network (``bipartite`` = 0 for municipalities, 1 for sectors).
+
+    ``municipalities_only`` (IRIs as terms): only these municipalities and the ones tied to a sector (partner
+    suggestions need no other), read with a VALUES block instead of all 17,000 of the full graph.
+    """
     graph: nx.Graph[str] = nx.Graph()
-    _add_municipality_nodes(kg, graph)
+    short = _Compact()
+    col, found = table(kg, "network-sectors-edges")
+    ties = [(row[col["source"]], short[row[col["target"]].value], int(row[col["partnerships"]].value))
+            for row in found]
+    if municipalities_only is None:
+        _add_municipality_nodes(kg, graph, short)
+    else:
+        wanted = {term.value: term for term in municipalities_only} | {town.value: town for town, _s, _w in ties}
+        _add_municipality_nodes(kg, graph, short, {"node": sorted(wanted.values(), key=lambda t: t.value)})
     nx.set_node_attributes(graph, dict.fromkeys(graph, 0), "bipartite")
     for row in rows(kg.run("network-sectors-nodes")):
         graph.add_node(compact(row["node"]), label=row.get("label") or compact(row["node"]), type="Sector",
                        country="", field=_local(row.get("field")), bipartite=1)
-    for row in rows(kg.run("network-sectors-edges")):
-        graph.add_edge(compact(row["source"]), compact(row["target"]), weight=row["partnerships"],
-                       partnerships=row["partnerships"])
+    for town, sector, weight in ties:
+        graph.add_edge(short[town.value], sector, weight=weight, partnerships=weight)
     return graph
 
 
@@ -128,138 +159,86 @@ def project_bipartite(bipartite: nx.Graph) -> nx.Graph:
     return nx.bipartite.weighted_projected_graph(bipartite, top)
 
 
-def partners(kg) -> nx.Graph:
+def partners(kg, values: Mapping[str, Sequence[Term]] | None = None) -> nx.Graph:
     """Every party tied to every other party it shares a partnership with (municipalities, countries,
-    organisations): the ties partner suggestions count shared partners on."""
+    organisations): the ties partner suggestions count shared partners on. ``values``: VALUES bindings
+    (variable → IRIs) that restrict the pairs, as citykg.network.neighbourhood asks."""
     graph: nx.Graph[str] = nx.Graph()
-    for row in rows(kg.run("network-partners-edges")):
-        a, b = compact(row["source"]), compact(row["target"])
-        graph.add_node(a, label=row.get("sourceLabel") or a)
-        graph.add_node(b, label=row.get("targetLabel") or b)
-        graph.add_edge(a, b, weight=row["partnerships"])
+    short = _Compact()
+    col, found = table(kg, "network-partners-edges", values)
+    source, target, count = col["source"], col["target"], col["partnerships"]
+    source_label, target_label = col["sourceLabel"], col["targetLabel"]
+    for row in found:
+        a, b = short[row[source].value], short[row[target].value]
+        graph.add_node(a, label=_text(row[source_label]) or a)
+        graph.add_node(b, label=_text(row[target_label]) or b)
+        graph.add_edge(a, b, weight=int(row[count].value))
     return graph
 
 
-# ---------------------------------------------------------------- files: --from and export
+def table(kg, name: str, values: Mapping[str, Sequence[Term]] | None = None) -> tuple[dict[str, int], list[tuple]]:
+    """The rows of catalogue query ``name`` as tuples of pyoxigraph terms (None where unbound) and the
+    position of each column: no dict and no conversion per row (27,000 rows of the full graph).
 
+    A final ``ORDER BY ?a ?b`` on IRIs is done here, by the IRIs' text, which is how SPARQL orders IRIs
+    (§15.1) and gives the same rows in the same order: on the full graph Oxigraph's sort cost 1.4 s of the
+    3.6 s of network-municipalities-edges, Python's 0.03 s (docs/bench-network.md).
 
-def read(path: str | Path) -> nx.Graph:
-    """A network from a file: GraphML (.graphml, .xml), GEXF (.gexf) or an edge list (any other suffix:
-    ``source target [weight]`` per line, separated by commas, tabs or spaces; ``#`` starts a comment).
-
-    Directed graphs become undirected, parallel edges one edge with summed weights, self-loops are
-    dropped: the metrics here are defined on simple undirected graphs.
+    ``values`` (variable → terms): the rows are restricted by a VALUES block of those terms, put where the
+    query's WHERE opens (see :func:`with_rows`); one block per variable, so two variables mean two queries
+    whose rows are concatenated (a row found by both comes twice, which the callers merge).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise UsageError(f"There is no file {str(path)!r} to read a network from.")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".graphml", ".xml"):
-            raw = nx.read_graphml(path)
-        elif suffix == ".gexf":
-            raw = nx.read_gexf(path)
-        else:
-            raw = _read_edge_list(path)
-    except (nx.NetworkXError, ValueError, KeyError, OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path} is not a readable network ({type(error).__name__}: {error}).") from None
-    except Exception as error:  # the XML parsers raise their own ParseError types
-        if type(error).__name__ != "ParseError":
-            raise
-        raise UsageError(f"{path} is not a readable network (XML error: {error}).") from None
-    graph = simple(raw)
-    graph.graph["name"] = path.stem
-    return graph
+    queries = kg.catalogue()
+    if name not in queries:
+        kg.run(name)  # raises the catalogue's own message for an unknown name
+    sparql = queries[name].sparql
+    order = _ORDER.search(mask(sparql))
+    unordered = sparql[:order.start()] if order else sparql
+    texts = [with_rows(unordered, variable, terms) for variable, terms in values.items() if terms] \
+        if values else [unordered]
+    results = [kg.query(text) for text in texts]
+    if not results:
+        return {}, []
+    columns = {variable.value: i for i, variable in enumerate(results[0].variables)}
+    found = [tuple(solution) for result in results for solution in result]
+    if order:
+        keys = [columns[variable.lstrip("?")] for variable in order.group(1).split()]
+        if all(isinstance(row[k], NamedNode) for row in found for k in keys):
+            found.sort(key=lambda row: tuple(row[k].value for k in keys))
+        else:  # a key that is not an IRI: let the store order it, as the query says
+            results = [kg.query(text + sparql[order.start():]) for text in texts]
+            found = [tuple(solution) for result in results for solution in result]
+    return columns, found
 
 
-def simple(raw: nx.Graph) -> nx.Graph:
-    """An undirected simple graph with a numeric ``weight`` and a ``label`` on every node and edge."""
-    graph: nx.Graph[str] = nx.Graph()
-    graph.graph.update(raw.graph)
-    for node, data in raw.nodes(data=True):
-        attributes = {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool))}
-        attributes.setdefault("label", str(node))
-        attributes.setdefault("type", "")
-        attributes.setdefault("country", "")
-        graph.add_node(str(node), **attributes)
-    for a, b, data in raw.edges(data=True):
-        if a == b:
-            continue
-        weight = _number(data.get("weight", 1))
-        a, b = str(a), str(b)
-        if graph.has_edge(a, b):
-            graph[a][b]["weight"] += weight
-        else:
-            attributes = {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool))}
-            graph.add_edge(a, b, **{**attributes, "weight": weight})
-    return graph
+def with_rows(sparql: str, variable: str, terms: Iterable[Term]) -> str:
+    """``sparql`` with ``VALUES ?variable { t1 t2 … }`` opening its outermost WHERE group, written from the
+    terms' own N-Triples form (pyoxigraph escapes it; a term is never user text), like
+    citykg.query.catalogue.with_values but with a row per term. Works on any SPARQL 1.1 endpoint."""
+    where = _WHERE.search(mask(sparql))
+    if where is None:
+        raise UsageError("A network query must have an explicit 'WHERE {' to be bound to nodes.")
+    block = f"\n  VALUES ?{variable} {{ {' '.join(str(term) for term in terms)} }}"
+    return sparql[:where.end()] + block + sparql[where.end():]
 
 
-def write(graph: nx.Graph, fmt: str, out: str | Path | IO[bytes]) -> None:
-    """GraphML or GEXF for Gephi; GEXF also gets a ``viz`` position (longitude, latitude) where known, so
-    that the network opens laid out as a map."""
-    if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"Unknown network format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}.")
-    if fmt == "graphml":
-        nx.write_graphml(graph, out)
-        return
-    copy = graph.copy()
-    for _node, data in copy.nodes(data=True):
-        if isinstance(data.get("lat"), float) and isinstance(data.get("lon"), float):
-            data["viz"] = {"position": {"x": data["lon"], "y": data["lat"], "z": 0.0}}
-    nx.write_gexf(copy, out)
+def _values_of(bindings: Iterable[tuple[str, Term]]) -> Mapping[str, Sequence[Term]]:
+    values: dict[str, list[Term]] = {}
+    for variable, term in bindings:
+        values.setdefault(variable, []).append(term)
+    return values
 
 
-def node_named(graph: nx.Graph, wanted: str, name: str = "") -> Any:
-    """A node by id (``municipality:id-bandung``) or by label, matched by the rule of citykg.labels.
+class _Compact(dict):
+    """IRI → compact id, each IRI worked out once per projection (compact() tries every prefix)."""
 
-    ``name`` is the network's name, for the message when no node or several nodes match.
-    """
-    if wanted in graph:
-        return wanted
-    matches = labels.matching(graph.nodes(data="label"), wanted)
-    if len(matches) == 1:
-        return matches[0]
-    network = f"the {name} network" if name else "the network"
-    if not matches:
-        raise UsageError(f"No node of {network} is called {wanted!r}.")
-    raise UsageError(f"{wanted!r} names {len(matches)} nodes of {network}; use one of the ids: "
-                     f"{', '.join(map(str, matches))}.")
-
-
-def _read_edge_list(path: Path) -> nx.MultiGraph:
-    graph: nx.MultiGraph[str] = nx.MultiGraph()  # a pair listed twice is summed by simple()
-    text = path.read_text(encoding="utf-8").splitlines()
-    sample = "\n".join(text[:20])
-    delimiter = "," if "," in sample else "\t" if "\t" in sample else None
-    lines = (line for line in text if line.strip() and not line.lstrip().startswith("#"))
-    for number, fields in enumerate(_split(lines, delimiter), start=1):
-        if len(fields) < 2:
-            raise ValueError(f"line {number} has {len(fields)} field(s), an edge needs source and target")
-        if number == 1 and fields[0].lower() in ("source", "from", "node1") and len(fields) >= 2:
-            continue  # a header row
-        weight = _number(fields[2]) if len(fields) > 2 and fields[2] else 1
-        graph.add_edge(fields[0], fields[1], weight=weight)
-    if graph.number_of_nodes() == 0:
-        raise ValueError("it has no edges")
-    return graph
-
-
-def _split(lines: Iterable[str], delimiter: str | None) -> Iterator[list[str]]:
-    if delimiter is None:
-        yield from (line.split() for line in lines)
-    else:
-        yield from ([field.strip() for field in row] for row in csv.reader(lines, delimiter=delimiter))
-
-
-def _number(value: Any) -> float | int:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    def __missing__(self, iri: str) -> str:
+        self[iri] = value = compact(iri)
         return value
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"weight {value!r} is not a number") from None
-    return int(number) if number.is_integer() else number
+
+
+def _text(term) -> str:
+    return "" if term is None else term.value
 
 
 # ---------------------------------------------------------------- query results → plain values
@@ -287,10 +266,26 @@ def _value(term) -> Any:
     return term.value
 
 
-def _add_municipality_nodes(kg, graph: nx.Graph) -> None:
-    for row in rows(kg.run("network-municipalities-nodes")):
-        kind = _local(row.get("type")) or "Municipality"
-        graph.add_node(compact(row["node"]), **_node_attributes(row, kind, row.get("countryLabel")))
+def _add_municipality_nodes(kg, graph: nx.Graph, short: _Compact | None = None,
+                            values: Mapping[str, Sequence[Term]] | None = None) -> None:
+    short = short if short is not None else _Compact()
+    col, found = table(kg, "network-municipalities-nodes", values)
+    node, label, kind, country, lat, lon = (col[name] for name in ("node", "label", "type", "countryLabel",
+                                                                    "lat", "long"))
+    for row in found:
+        iri = row[node].value
+        key = short[iri]
+        attributes: dict[str, Any] = {"iri": iri, "label": _text(row[label]) or key,
+                                      "type": _local(_text(row[kind])) or "Municipality",
+                                      "country": _text(row[country])}
+        if _is_decimal(row[lat]) and _is_decimal(row[lon]):
+            attributes.update(lat=round(float(row[lat].value), 6), lon=round(float(row[lon].value), 6))
+        graph.add_node(key, **attributes)
+
+
+def _is_decimal(term) -> bool:
+    return term is not None and getattr(term, "datatype", None) is not None and \
+        term.datatype.value.rsplit("#", 1)[-1] in _DECIMAL
 
 
 def _node_attributes(row: dict[str, Any], kind: str, country: str | None) -> dict[str, Any]:

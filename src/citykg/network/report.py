@@ -10,6 +10,7 @@ import base64
 import html
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from .analytics import METRICS, Communities, Row, Summary
 PUBLISHED = {"mean_degree": "≈ 3", "average_clustering": "0.05–0.11", "assortativity": "+0.35 to +0.39",
              "mean_distance": "≈ 7.5"}
 CHART_METRIC = "betweenness"
+#: The ASCII punctuation that means something to Markdown inside a line (CommonMark §2.4, GFM tables).
+_MARKUP = re.compile(r"([\\`*_\[\]|~!#])")
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ def number(value) -> str:
 
 
 def markdown(report: Report) -> str:
-    lines = [f"# {report.title}", ""]
+    lines = [f"# {md_text(report.title)}", ""]
     for heading, intro, header, rows, chart in sections(report):
         lines += [f"## {heading}", "", intro, ""]
         if chart:
@@ -172,12 +175,17 @@ def markdown(report: Report) -> str:
 
 
 def md_table(header: Sequence[str], rows: list[list[str]]) -> list[str]:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    out = ["| " + " | ".join(map(cell, header)) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
+    """A Markdown table whose cells are text (see md_text): a label cannot end a cell or add markup."""
+    out = ["| " + " | ".join(map(md_text, header)) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(map(md_text, row)) + " |" for row in rows]
     return out
+
+
+def md_text(text: str) -> str:
+    """``text`` as literal text in Markdown: HTML made inert (``&``, ``<``, ``>`` as entities, which every
+    Markdown renderer shows as the characters), the characters that open emphasis, code, links, tables
+    or strike-through backslash-escaped (CommonMark §2.4), and line breaks as spaces (one row per line)."""
+    return _MARKUP.sub(r"\\\1", html.escape(text, quote=False)).replace("\r", " ").replace("\n", " ")
 
 
 def html_page(report: Report, charts: dict[str, bytes]) -> str:

@@ -35,7 +35,6 @@ def suggest(kg, municipality: str, top: int = 10) -> list[Suggestion]:
     """Suggestions for ``municipality`` (a label such as "Bandung", or an IRI / ``municipality:…``)."""
     from ..query.catalogue import expand
     from ..vocab import CKG, compact
-    from . import projections as network
 
     iri = expand(municipality)
     matches = [iri.value] if iri is not None else kg.resolve(CKG + "Municipality", municipality)
@@ -44,11 +43,27 @@ def suggest(kg, municipality: str, top: int = 10) -> list[Suggestion]:
     if len(matches) > 1:
         raise UsageError(f"{municipality!r} names {len(matches)} municipalities; use one of: "
                          f"{', '.join(compact(m) for m in matches)}.")
-    sectors = network.sectors(kg)
+    partners, sectors = neighbourhood(kg, matches[0])
     node = compact(matches[0])
     if sectors.nodes.get(node, {}).get("bipartite") != 0:
         raise UsageError(f"{municipality!r} is not a municipality of the graph.")
-    return suggest_in(network.partners(kg), sectors, node, top)
+    return suggest_in(partners, sectors, node, top)
+
+
+def neighbourhood(kg, iri: str) -> tuple[nx.Graph, nx.Graph]:
+    """The partner ties and the municipality–sector network that the suggestions for ``iri`` depend on,
+    and no more (issue 10: work that grows with the answer): the ties of the municipality and of its
+    partners (the shared partners and their degrees), and of the municipalities only those that could be
+    a candidate, partners of partners and the municipalities tied to a sector. The scores are those the
+    whole network gives, since both indexes only look at these nodes and ties."""
+    from pyoxigraph import NamedNode
+
+    from . import projections as network
+    from .neighbourhood import partners_around
+
+    partners = partners_around(kg, iri)
+    towns = {iri} | {str(data["iri"]) for _n, data in partners.nodes(data=True) if data.get("iri")}
+    return partners, network.sectors(kg, municipalities_only=[NamedNode(town) for town in sorted(towns)])
 
 
 def suggest_in(partners: nx.Graph, sectors: nx.Graph | None, node: str, top: int = 10) -> list[Suggestion]:

@@ -100,6 +100,8 @@ def visualise(kg, out: str | Path, network: str = "municipalities", *, graph: nx
     _check_choice("size", size_by, SIZE_METRICS)
     _check_choice("colour", colour_by, COLOUR_BY)
     if graph is None:
+        graph = around_focus(kg, network, selection) if selection.focus else None
+    if graph is None:
         graph = load(kg, network)
     name = str(graph.graph.get("name") or network)
     whole = (graph.number_of_nodes(), graph.number_of_edges())
@@ -123,6 +125,35 @@ def load(kg, network: str) -> nx.Graph:
     from ..network.projections import project
 
     return project(kg, network)
+
+
+def around_focus(kg, network: str, selection: Selection) -> nx.Graph | None:
+    """The municipalities network only as far as ``--focus`` and ``--depth`` reach (issue 10: work that
+    grows with the answer), or None where the whole projection must answer: another network, or a focus
+    that does not name exactly one municipality (the whole network's messages then say why).
+
+    The filters only remove ties, so the ego graph of the filtered network lies within this neighbourhood
+    and is the same; what differs is that the totals of VizResult count the neighbourhood, not the graph.
+    Where the selection fails on the neighbourhood (a sector none of its ties has, a label in another
+    language), the whole network is projected, so that the message is the one it gives.
+    """
+    if network != "municipalities" or not selection.focus:
+        return None
+    from ..query.catalogue import expand
+    from ..vocab import CKG
+
+    iri = expand(selection.focus)
+    found = [iri.value] if iri is not None else kg.resolve(CKG + "Municipality", selection.focus)
+    if len(found) != 1:
+        return None
+    from ..network.neighbourhood import municipalities_around
+
+    graph = municipalities_around(kg, found, selection.depth)
+    try:
+        select(graph, selection, network)
+    except UsageError:  # a filter or a label the neighbourhood cannot judge: the whole network's message
+        return None
+    return graph
 
 
 # ---------------------------------------------------------------- selection
