@@ -32,7 +32,9 @@ COMMANDS = {
     "suggest": "citykg.cli.network:suggest",
     "report": "citykg.cli.network:report",
     "viz": "citykg.cli.viz:viz",
+    "site": "citykg.cli.site:site",
     "import": "citykg.cli.imports:import_group",
+    "curate": "citykg.cli.curate:curate",
 }
 
 
