@@ -68,10 +68,20 @@ def order_variables(sparql: str) -> list[str]:
     return list(dict.fromkeys(re.findall(r"[?$](\w+)", clauses[-1])))
 
 
+#: ``GROUP_CONCAT(DISTINCT STR(?x); separator=" ") AS ?name``: a set of IRIs, in whatever order the engine
+#: meets them (SPARQL leaves it open; the projections split it into a set), so it is compared as a set.
+_IRI_SET = re.compile(r'GROUP_CONCAT\(DISTINCT STR\(\?\w+\); separator=" "\) AS \?(\w+)')
+
+
 def answer(kg: KnowledgeGraph, sparql: str, bound: dict) -> tuple[list[str], list[tuple]]:
     result = kg.query(with_values(sparql, bound))
     names = [v.value for v in result.variables]
-    return names, [tuple(row[name] for name in names) for row in result]
+    sets = set(_IRI_SET.findall(sparql))
+
+    def cell(name: str, term):
+        return " ".join(sorted(term.value.split())) if name in sets and term is not None else term
+
+    return names, [tuple(cell(name, row[name]) for name in names) for row in result]
 
 
 def assert_same_answer(kg: KnowledgeGraph, name: str, params: dict[str, str]) -> int:
@@ -100,7 +110,7 @@ def test_every_catalogue_query_has_its_old_text():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_rewrite_answers_as_before_on_the_seed_graph(kg, name):
-    assert_same_answer(kg, name, FIXED)
+    assert assert_same_answer(kg, name, FIXED) > 0  # every catalogue query answers something on the seeds
 
 
 @pytest.mark.parametrize("name", NAMES)

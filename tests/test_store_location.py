@@ -165,3 +165,11 @@ def test_after_a_killed_build_the_next_build_deletes_the_partial_folder_and_keep
     assert marked_partial
     result = run_cli("--store", str(store), "stats", "--format", "json", project=project)
     assert json.loads(result.stdout)["Source"] == 5
+
+
+def test_querying_a_folder_that_is_not_a_store_is_one_sentence(project):
+    graph = project / "graph"
+    result = _run_in(project, "--store", "graph", "query", "-e", "ASK {}")
+    assert result.code == 1
+    assert result.stderr.strip() == (f"Error: {graph} is not a citykg store: choose another --store (or "
+                                     "CITYKG_STORE), or run 'citykg build' to make one at a new path.")

@@ -206,6 +206,8 @@ class KnowledgeGraph:
             return None
         directory = self.source.directory
         if self._label_index is None or self._label_index[0] != directory:
+            if self._label_index is not None and self._label_index[1] is not None:
+                self._label_index[1].close()  # the build it indexes may be pruned: hold nothing of it
             self._label_index = (directory, LabelIndex.open(directory / LABEL_INDEX))
         return self._label_index[1]
 

@@ -92,15 +92,21 @@ class LabelIndex:
         written under another rule."""
         if not path.is_file():
             return None
+        connection = None
         try:
             connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
             (version,), = connection.execute("SELECT version FROM about").fetchall()
         except (sqlite3.Error, ValueError):
-            return None
+            version = None
         if version != LABEL_INDEX_VERSION:
-            connection.close()
+            if connection is not None:
+                connection.close()
             return None
         return cls(connection)
+
+    def close(self) -> None:
+        """Let go of the file, so that a pruned build's index is not held open."""
+        self._connection.close()
 
     def lookup(self, class_iri: str, label: str) -> list[str] | None:
         """The IRIs of the instances of ``class_iri`` that ``label`` names under :func:`normalise`, sorted;

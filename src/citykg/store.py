@@ -132,6 +132,9 @@ def open_read_only(path: Path, directory: Path | None = None) -> Store:
     """
     if not path.exists():
         raise StoreMissingError(f"There is no store at {path}; run 'citykg build' first.")
+    if not path.is_symlink() and not (path / "CURRENT").is_file():  # RocksDB's own error reads "IO error: …"
+        raise StoreMissingError(f"{path} is not a citykg store: choose another --store (or CITYKG_STORE), or "
+                                "run 'citykg build' to make one at a new path.")
     try:
         return Store.read_only(str(directory or path.resolve()))
     except OSError as error:

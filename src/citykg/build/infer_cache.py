@@ -93,8 +93,10 @@ def _cached(entry: Path, quads: list[Quad]) -> list[Quad]:
     return inferred
 
 
-def _file_bytes(parsed: ParsedFile) -> bytes:
-    return parsed.file.path.read_bytes()
+def _file_bytes(parsed: ParsedFile) -> str | bytes:
+    """What identifies a file's content: the digest of the bytes it was parsed from (never a second read,
+    which could see an edit made during the build)."""
+    return parsed.digest or parsed.file.path.read_bytes()
 
 
 def _digest(*parts: str | bytes) -> str:

@@ -7,6 +7,7 @@ own named graphs, which the validation checks against the source they describe.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -32,6 +33,7 @@ class ParsedFile:
     file: CuratedFile
     display: str  # the path as messages show it
     quads: list[Quad]
+    digest: str = ""  # SHA-256 of the bytes these quads were parsed from (the inference cache's key)
 
 
 @dataclass
@@ -60,8 +62,9 @@ def parse_file(file: CuratedFile, root: Path) -> ParsedFile:
     if file.kind != "sources" and file.kind != "imported":
         default_target = NamedNode(graph_name_for(file.kind, file.path.stem))
     try:
+        data = file.path.read_bytes()  # read once: the cache key must be of the very bytes parsed
         quads = []
-        for quad in parse(path=file.path, format=fmt, rename_blank_nodes=True):
+        for quad in parse(data, format=fmt, rename_blank_nodes=True):
             if default_target is not None and isinstance(quad.graph_name, DefaultGraph):
                 quad = Quad(quad.subject, quad.predicate, quad.object, default_target)
             quads.append(quad)
@@ -73,7 +76,7 @@ def parse_file(file: CuratedFile, root: Path) -> ParsedFile:
     except MemoryError:  # pyoxigraph's "Reached the buffer maximal size of 16777216"
         raise RdfSyntaxError(shown, None, None, "a single term (a literal or an IRI) is longer than 16 MiB, the "
                              "parser's limit; is a closing quote or '>' missing?") from None
-    return ParsedFile(file, shown, quads)
+    return ParsedFile(file, shown, quads, hashlib.sha256(data).hexdigest())
 
 
 def parse_files(files: list[CuratedFile], root: Path, on_file=None) -> ParsedDataset:

@@ -86,13 +86,17 @@ def export(ctx: click.Context, fmt: str, network: str | None, out: Path | None) 
 
 def _export_void(kg, out: Path | None) -> None:
     """``--format void``: what the data set holds (triples, entities per class, sources, licences)."""
+    from ..errors import UsageError
     from ..pages import dataset_description
 
     text = dataset_description(kg).encode()
     if out is None:
         sys.stdout.buffer.write(text)
         return
-    out.write_bytes(text)
+    try:
+        out.write_bytes(text)
+    except OSError as error:
+        raise UsageError(f"Cannot write {out}: {error.strerror or error}.") from None
     click.echo(f"Wrote {out}", err=True)
 
 

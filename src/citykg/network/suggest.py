@@ -33,16 +33,11 @@ class Suggestion:
 
 def suggest(kg, municipality: str, top: int = 10) -> list[Suggestion]:
     """Suggestions for ``municipality`` (a label such as "Bandung", or an IRI / ``municipality:…``)."""
-    from ..query.catalogue import expand
     from ..vocab import CKG, compact
 
-    iri = expand(municipality)
-    matches = [iri.value] if iri is not None else kg.resolve(CKG + "Municipality", municipality)
+    matches = kg.resolve(CKG + "Municipality", municipality)  # an ambiguous name raises, listing the candidates
     if not matches:
         raise UsageError(f"No municipality is called {municipality!r}.")
-    if len(matches) > 1:
-        raise UsageError(f"{municipality!r} names {len(matches)} municipalities; use one of: "
-                         f"{', '.join(compact(m) for m in matches)}.")
     partners, sectors = neighbourhood(kg, matches[0])
     node = compact(matches[0])
     if sectors.nodes.get(node, {}).get("bipartite") != 0:

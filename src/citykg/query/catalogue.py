@@ -153,20 +153,15 @@ def to_term(parameter: Parameter, raw: str, resolve) -> NamedNode | Literal:
         return Literal(raw, datatype=NamedNode(XSD + "integer"))
     if kind == "text":
         return Literal(raw)
-    iri = expand(raw)
     if kind == "iri":
+        iri = expand(raw)
         if iri is None:
             raise UsageError(f"Parameter {parameter.name!r} takes an IRI (or prefix:name); {raw!r} is not one.")
         return iri
-    if iri is not None:
-        return iri
-    matches = resolve(CKG + LABELLED_KINDS[kind], raw)
-    if len(matches) == 1:
-        return NamedNode(matches[0])
+    matches = resolve(CKG + LABELLED_KINDS[kind], raw)  # KnowledgeGraph.resolve: an ambiguous name raises
     if not matches:
         raise UsageError(f"No {kind} is called {raw!r}.")
-    names = ", ".join(sorted(matches))
-    raise UsageError(f"{raw!r} names {len(matches)} {kind} entities; use one of: {names}.")
+    return NamedNode(matches[0])
 
 
 def expand(raw: str) -> NamedNode | None:
