@@ -17,7 +17,10 @@ from citykg.vocab import CKG, RDF, RDFS, XSD, compact
 from .conftest import copy_project, run_cli
 
 DATA = Path(__file__).parent / "data" / "curate"
-ARTICLES = ["surabaya-liverpool.id", "bekasi-junggu.id", "liverpool-surabaya.en"]
+ARTICLES = ["surabaya-liverpool.id", "bekasi-junggu.id", "liverpool-surabaya.en", "busan-surabaya.id",
+            "liverpool-busan.en"]
+#: The articles written for the sector words, remarks of the day, link lines and organisation short forms.
+SECTOR_ARTICLES = ["busan-surabaya.id", "liverpool-busan.en"]
 _DATES = {XSD + "date", XSD + "gYear", XSD + "gYearMonth", XSD + "dateTime"}
 
 
@@ -262,3 +265,73 @@ def test_a_dateline_gives_the_publication_time_with_its_zone():
 
     assert dateline("Selasa, 25 Mar 2025 21:24 WIB") == "2025-03-25T21:24:00+07:00"
     assert dateline("Selasa, 25 Mar 2025") is None
+
+
+@pytest.mark.parametrize("name", SECTOR_ARTICLES)
+def test_the_days_remarks_give_the_occasion_their_sectors(drafts, name):
+    """Undated reported remarks ('…," ujar Rina' / 'officers added that …') were made at the one visit."""
+    nodes = _graph(drafts[name][0])
+    wanted = _expected(name)["event_sectors"]
+    found = {p["ckg:date"][0]: sorted(p.get("ckg:sector", [])) for p in nodes.values() if "ckg:date" in p}
+    assert found == {date: sorted(sectors) for date, sectors in wanted.items()}
+
+
+@pytest.mark.parametrize("name", SECTOR_ARTICLES)
+def test_a_chamber_of_commerce_and_industry_is_no_industry_sector(drafts, name):
+    text = drafts[name][0].read_text(encoding="utf-8")
+    assert "Dagang dan Industri" in text or "Commerce and Industry" in text  # the sentence is quoted
+    assert "sector:industry" not in text and "sector/industry" not in text
+
+
+@pytest.mark.parametrize(("name", "kept", "link"), [
+    ("busan-surabaya.id", "Kim Seo-yeon menambahkan, pihaknya siap menerima ASN", "Kuliner"),
+    ("liverpool-busan.en", "Council officers added that internships", "food market"),
+])
+def test_a_link_line_does_not_swallow_the_sentence_after_it(drafts, name, kept, link):
+    quotes = [q for props in _graph(drafts[name][0]).values() for q in props.get("ckg:evidence", [])]
+    assert any(q.startswith(kept) for q in quotes)
+    assert not any(link in q for q in quotes)
+    assert "sector:culinary" not in drafts[name][0].read_text(encoding="utf-8")
+
+
+def test_related_headlines_are_read_one_per_line_and_organisations_by_their_short_forms(drafts):
+    """Under "Artikel Terkait" each line is one headline; "Kadin Kota Surabaya" and "Haeundae Marine Korea
+    Co Ltd" are the graph's "Kamar Dagang dan Industri (Kadin) Kota Surabaya" and "Haeundae Marine Co Ltd"."""
+    nodes = _graph(drafts["busan-surabaya.id"][0])
+    tie = nodes["partnership:id-kadin-kota-surabaya--kr-haeundae-marine"]
+    assert tie["ckg:evidence"] == ["Kadin Kota Surabaya Teken MoU dengan Haeundae Marine Korea Co Ltd Tentang "
+                                   "Pelatihan Pelaut"]
+    quotes = [q for props in nodes.values() for q in props.get("ckg:evidence", [])]
+    assert not any("Artikel Terkait" in q or "Jembatan" in q for q in quotes)
+    assert not any(s.startswith("organization:") and s not in (
+        "organization:id-kadin-kota-surabaya", "organization:kr-haeundae-marine") for s in nodes)
+
+
+@pytest.mark.parametrize(("sentence", "wanted"), [
+    ("Kerja sama itu mencakup pelatihan dan pertukaran pelajar.", ["vocational-training", "education"]),
+    ("The partners will focus on training and student exchanges.", ["vocational-training", "education"]),
+    ("Program ini membantu UMKM dan pelaku usaha kecil.", ["msme"]),
+    ("They discussed advice for small businesses and entrepreneurs.", ["msme"]),
+    ("Fokus pada lingkungan dan pengelolaan limbah.", ["environment", "waste-management"]),
+    ("Rapat digelar di lingkungan Pemkot Surabaya.", []),  # "within the city government", no sector
+    ("Kerja sama manajemen lingkungan air.", ["water-environment"]),
+    ("Magang ASN untuk belajar pemerintahan.", ["human-resources", "public-administration"]),
+    ("Pemerintahan Kota Surabaya menerima tamu.", []),  # an institution's name, not a subject
+    ("Kadin adalah Kamar Dagang dan Industri daerah.", []),
+    ("Vaksinasi di rumah sakit kota.", ["health"]),
+    ("Program Musiman Pekerja dibahas.", ["labour", "seasonal-workers"]),
+])
+def test_sector_words_of_the_press_beyond_the_labels(project, sentence, wanted):
+    from citykg.curate.sectors import SectorIndex
+
+    found = SectorIndex(KnowledgeGraph(project)).in_text(sentence)
+    assert sorted(iri.rsplit("/", 1)[-1] for iri in found) == sorted(wanted)
+
+
+def test_fillers_clauses_and_countries_are_not_listed_as_sector_phrases(project):
+    """The review sheet lists "robotika kelautan", not "ada", "Jepang" or a clause that ends the list."""
+    from citykg.curate.sectors import SectorIndex
+
+    index = SectorIndex(KnowledgeGraph(project))
+    text = "Kerja sama di bidang kuliner, Jepang, robotika kelautan, ada juga ini, dan semua berjalan dengan baik."
+    assert index.unmatched_items(text) == ["robotika kelautan"]

@@ -98,7 +98,7 @@ class LabelIndex:
             (version,), = connection.execute("SELECT version FROM about").fetchall()
         except (sqlite3.Error, ValueError):
             version = None
-        if version != LABEL_INDEX_VERSION:
+        if connection is None or version != LABEL_INDEX_VERSION:
             if connection is not None:
                 connection.close()
             return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode
 
 from .dates import DateMention, find_dates
-from .lexicon import EVENTS, PROGRAMME, RANKING
+from .lexicon import EVENTS, PROGRAMME, RANKING, REPORTED
 from .text import Sentence
 
 __all__ = ["Dated", "find_events"]
@@ -53,7 +53,21 @@ def find_events(sentences: list[Sentence], signing_dates: set[str]) -> list[Date
     for event in events.values():
         if event.date.is_day and event.date.value not in signing_dates:
             event.kind = _strongest(event.sentences)
+    _remarks_of_the_day(sentences, list(events.values()), signing_dates)
     return sorted(events.values(), key=lambda e: (e.date.value, e.kind))
+
+
+def _remarks_of_the_day(sentences: list[Sentence], events: list[Dated], signing_dates: set[str]) -> None:
+    """A news report of one occasion quotes what was said there without dating each remark: an undated
+    sentence that reports speech ("…," ujarnya / "…," she said) belongs to the article's one dated day."""
+    days = [e for e in events if e.date.is_day and e.date.value not in signing_dates]
+    if len(days) != 1:
+        return  # no occasion, or several: which one a remark was made at is the reviewer's call
+    quoted = {s.index for e in events for s in e.sentences}
+    for sentence in sentences:
+        if sentence.index not in quoted and sentence.has(REPORTED) and not find_dates(sentence.text):
+            days[0].sentences.append(sentence)
+    days[0].sentences.sort(key=lambda s: s.index)
 
 
 def _kind(sentence: Sentence, mention: DateMention, signing_dates: set[str]) -> str | None:

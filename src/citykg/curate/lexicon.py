@@ -110,6 +110,11 @@ EVENTS: list[tuple[str, re.Pattern[str]]] = [
     ("Statement", words("ditemui", "ujar", "kata", "ungkap", "ungkapnya", "said", "says", "told",
                         "statement")),
 ]
+#: Verbs that close a reported remark ("…," ujarnya / "…," she said): what was said at the day's occasion.
+REPORTED = words("ujar", "ujarnya", "ucap", "ucapnya", "imbuh", "imbuhnya", "tutur", "tuturnya", "bebernya",
+                 "paparnya", "papar", "terangnya", "jelasnya", "katanya", "kata", "ungkap", "ungkapnya",
+                 "tegasnya", "terang", "menambahkan", "mengatakan", "menuturkan", "menjelaskan", "mengungkapkan",
+                 "said", "says", "added", "explained", "told")
 PROGRAMME = words("magang", "pertukaran", "program", "programme", "program", "camp", "exchange", "internship",
                   "pelatihan", "training", "festival", "beasiswa", "scholarship")
 RANKING = words("peringkat", "ranking", "rankings", "ranked", "pemeringkatan")

@@ -18,8 +18,10 @@ from pyoxigraph import NamedNode
 
 from ..errors import AmbiguousLabelError
 from ..importers.names import slug
+from ..labels import normalise
 from ..vocab import CKG, ID, PREFIXES, compact
 from .lexicon import COUNTRY_NAMES
+from .org_names import company_core, short_forms
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
@@ -79,6 +81,7 @@ class Gazetteer:
         self._labels: dict[str, str] = {}
         self._places_in: dict[str, dict[str, str]] = {}
         self.aliases: dict[str, Mention] = {}
+        self._short_forms: dict[str, str] | None = None
 
     # ------------------------------------------------------------------ single look-ups
 
@@ -94,6 +97,16 @@ class Gazetteer:
         except AmbiguousLabelError as error:
             return [_expand(str(candidate[0] if isinstance(candidate, tuple) else candidate))
                     for candidate in error.candidates]
+
+    def organisation_by_short_form(self, name: str) -> list[str]:
+        """"Kadin Kabupaten Bekasi", "Dics Us Korea CO Ltd": an organisation the label rule misses (org_names)."""
+        if self._short_forms is None:
+            rows = self.kg.query(f"""SELECT ?x ?l WHERE {{ ?x rdfs:label ?l
+                FILTER(STRSTARTS(STR(?x), "{ID}organization/")) }}""")
+            self._short_forms = short_forms((row["x"].value, row["l"].value) for row in rows)  # type: ignore
+        folded = normalise(name)
+        found = self._short_forms.get(folded) or self._short_forms.get(company_core(name) or "")
+        return [found] if found else []
 
     def country(self, name: str) -> str | None:
         found = self.resolve(COUNTRY, name)
@@ -217,7 +230,7 @@ class Gazetteer:
         words = name.split()
         if all(word.strip(".") in _STOP for word in words) or len(name) < 3:
             return None
-        organisations = self.resolve(ORGANIZATION, name)
+        organisations = self.resolve(ORGANIZATION, name) or self.organisation_by_short_form(name)
         if organisations:
             return Mention(name, start, end, ORGANIZATION, organisations[0], organisations)
         for written, label in _PREFIXES:

@@ -10,7 +10,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..labels import normalise
-from .lexicon import SECTOR_CUES
+from .lexicon import COUNTRY_NAMES, SECTOR_CUES
+from .sector_words import CASED_WORDS, FOLDED_WORDS, NOT_SECTORS
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
@@ -24,6 +25,11 @@ _FILLER = re.compile(r"^(?:dan|serta|and|or|atau|juga|terutama|khususnya|antara\
                      r"kolaborasi\s+di\s+antara|pelatihan\s+personi?e?l\s+dalam\s+bidang)\s+", re.IGNORECASE)
 
 
+#: An item that is a pronoun or filler ("ada juga …", "ini"), or a clause ("semua berjalan dengan baik"),
+#: is left out of the review sheet's list: it is no phrase naming a field.
+_NOT_A_PHRASE = re.compile(r"^(?:ada|ini|itu|lain|lainnya|lain-lain|this|that|other|others)$|"
+                           r"\b(?:dengan|yang|adalah|akan|sudah|telah|with|which|will|has|have|are|is)\b",
+                           re.IGNORECASE)
 _NOT_A_SECTOR = re.compile(r"\b(?:sektor|bidang|sectors?|fields?|berbagai|various|kerja\s*sama|cooperation)\b",
                            re.IGNORECASE)
 
@@ -41,16 +47,21 @@ class SectorIndex:
         longest = sorted(self.folded, key=len, reverse=True)
         self._pattern = re.compile(r"\b(?:" + "|".join(re.escape(label) for label in longest) + r")\b")
         self._acronyms = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in self.exact) + r")\b")
+        by_name = {iri.rsplit("/", 1)[-1]: iri for iri in labels.values()}
+        # The press's words for a sector (sector_words); a row naming a sector the scheme lacks is skipped.
+        self._folded_words = [(pattern, by_name[name]) for pattern, name in FOLDED_WORDS if name in by_name]
+        self._cased_words = [(pattern, by_name[name]) for pattern, name in CASED_WORDS if name in by_name]
 
     def in_text(self, text: str) -> list[str]:
         """The sectors a sentence names, in order, each once."""
-        found: list[str] = []
+        found: list[tuple[int, str]] = []
+        text = NOT_SECTORS.sub(" ", text)
         folded = normalise(text)
-        for match in self._pattern.finditer(folded):
-            found.append(self.folded[match.group()])
-        for match in self._acronyms.finditer(text):
-            found.append(self.exact[match.group()])
-        return list(dict.fromkeys(found))
+        found += [(m.start(), self.folded[m.group()]) for m in self._pattern.finditer(folded)]
+        found += [(m.start(), iri) for pattern, iri in self._folded_words for m in pattern.finditer(folded)]
+        found += [(m.start(), self.exact[m.group()]) for m in self._acronyms.finditer(text)]
+        found += [(m.start(), iri) for pattern, iri in self._cased_words for m in pattern.finditer(text)]
+        return list(dict.fromkeys(iri for _, iri in sorted(found, key=lambda hit: hit[0])))
 
     def unmatched_items(self, text: str) -> list[str]:
         """Items of a listed "bidang …" phrase that name no sector."""
@@ -65,6 +76,7 @@ class SectorIndex:
             while _FILLER.match(item):
                 item = _FILLER.sub("", item, count=1)
             if (item and len(item.split()) <= 5 and not self.in_text(item) and not item[0].isdigit()
-                    and not _NOT_A_SECTOR.search(item)):
+                    and not _NOT_A_SECTOR.search(item) and not _NOT_A_PHRASE.search(item)
+                    and item not in COUNTRY_NAMES):
                 unmatched.append(item)
         return unmatched

@@ -24,6 +24,10 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .]+,")
 # Lines that link to other articles ("Baca Juga: …") are not part of the text, and state nothing about it.
 _LINK_LINE = re.compile(r"^\s*(?:Baca\s+Juga|Baca\s+Selanjutnya|Read\s+(?:also|more)|Lihat\s+Juga|ADVERTISEMENT)\b",
                         re.IGNORECASE | re.MULTILINE)
+_LINK_LINE_WHOLE = re.compile(_LINK_LINE.pattern + r"[^\n]*", re.IGNORECASE | re.MULTILINE)
+# A "related articles" heading: each line under it is the headline of another article, a sentence of its own.
+_RELATED = re.compile(r"^[ \t]*(?:Artikel|Berita)\s+Terkait[ \t]*:?[ \t]*$|^[ \t]*Related\s+(?:articles|stories|news)"
+                      r"[ \t]*:?[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
 
 def fold(text: str) -> str:
@@ -65,10 +69,12 @@ def read_article(text: str) -> Article:
     headline = first if _looks_like_headline(first) else None
     sentences: list[Sentence] = []
     offset = 0
-    for paragraph in re.split(r"\n\s*\n", text):
-        start = text.index(paragraph, offset) if paragraph else offset
+    # A link line is blanked (offsets kept) so that it neither reads as text nor swallows the next sentence.
+    text_read = _LINK_LINE_WHOLE.sub(lambda m: " " * len(m.group()), text)
+    for paragraph in re.split(r"\n\s*\n", text_read):
+        start = text_read.index(paragraph, offset) if paragraph else offset
         offset = start + len(paragraph)
-        for piece_start, piece in _split(paragraph):
+        for piece_start, piece in _pieces(paragraph):
             folded = fold(piece)
             if folded and not _LINK_LINE.match(folded):
                 sentences.append(Sentence(len(sentences), start + piece_start, folded))
@@ -89,6 +95,19 @@ def detect_language(text: str) -> str:
 def _looks_like_headline(line: str) -> bool:
     return (0 < len(line.split()) <= 20 and not re.search(r"[.!?:,;]$", line)
             and not _DATELINE.match(line) and not line.startswith(("“", '"')))
+
+
+def _pieces(paragraph: str) -> list[tuple[int, str]]:
+    """The paragraph's sentences; under a related-articles heading, one per line (the heading dropped)."""
+    related = _RELATED.search(paragraph)
+    if related is None:
+        return _split(paragraph)
+    pieces = _split(paragraph[:related.start()]) if paragraph[:related.start()].strip() else []
+    offset = related.end()
+    for line in paragraph[related.end():].split("\n"):
+        pieces.append((offset, line))
+        offset += len(line) + 1
+    return pieces
 
 
 def _split(paragraph: str) -> list[tuple[int, str]]:

@@ -29,6 +29,7 @@ from .lexicon import (
     GOVERNMENT_OF,
     NUMBERS,
     RENEWAL,
+    SECTOR_CUES,
     SIGNED,
     SISTER_CITY,
     TERM,
@@ -132,7 +133,9 @@ def _the_one_tie(sentences, mentions, ties, kinds) -> None:
     tie = between_places[0]
     for sentence, found in zip(sentences, mentions, strict=True):
         named = {m.iri for m in found if m.kind == MUNICIPALITY and m.iri}
-        if sentence not in tie.sentences and sentence.has(THE_TIE) and named <= set(tie.parties):
+        # "kedua kota …", or a cooperation sentence that lists sectors and names no other place
+        speaks_of_it = sentence.has(THE_TIE) or (sentence.has(COOPERATION) and sentence.has(SECTOR_CUES))
+        if sentence not in tie.sentences and speaks_of_it and named <= set(tie.parties):
             tie.sentences.append(sentence)
     tie.sentences.sort(key=lambda s: s.index)
 
@@ -214,7 +217,9 @@ def _agreement_parties(sentence: Sentence, names: list[Mention], home: str | Non
     quoted_by = [tie for tie in ties.values() if sentence in tie.sentences]
     if len(quoted_by) == 1:
         return quoted_by[0].parties, {}
-    if len(ties) == 1:
+    named = {m.iri for m in names if m.kind == MUNICIPALITY and m.iri}
+    if len(ties) == 1 and named <= set(next(iter(ties.values())).parties):
+        # the article's one tie, unless the sentence names another place ("helped Preston draft an MoU")
         return next(iter(ties.values())).parties, {}
     return None
 
