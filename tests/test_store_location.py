@@ -139,7 +139,7 @@ def _kill_once_loading(build: subprocess.Popen, builds: Path, known: set[str]) -
     """SIGKILL ``build`` as soon as its new build directory exists (it is loading); return that folder's name."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and build.poll() is None:
-        new = {p.name for p in builds.iterdir()} - known
+        new = {p.name for p in builds.iterdir() if not p.name.startswith(".")} - known  # not a staging name
         if new:
             build.send_signal(signal.SIGKILL)
             build.wait()
@@ -173,3 +173,13 @@ def test_querying_a_folder_that_is_not_a_store_is_one_sentence(project):
     assert result.code == 1
     assert result.stderr.strip() == (f"Error: {graph} is not a citykg store: choose another --store (or "
                                      "CITYKG_STORE), or run 'citykg build' to make one at a new path.")
+
+
+def test_a_build_killed_before_its_folder_was_marked_leaves_nothing_behind(project, tmp_path):
+    store = tmp_path / "store"
+    assert run_cli("--store", str(store), "build", "--seeds-only", "-q", project=project).code == 0
+    builds = builds_of(store)
+    staged = builds / ".new-20261201T000000-1-1"  # what new_build_dir makes before it writes the marker
+    staged.mkdir()
+    assert run_cli("--store", str(store), "build", "--seeds-only", "-q", project=project).code == 0
+    assert not staged.exists()

@@ -48,6 +48,7 @@ MARKER = "citykg-store.json"
 PARTIAL_MARKER = "citykg-build.partial"
 #: The names :func:`new_build_dir` gives; nothing else in ``<store>.builds/`` is ever deleted.
 _BUILD_NAME = re.compile(r"^\d{8}T\d{6}-\d+-\d+$")
+_STAGING_PREFIX = ".new-"  # a build folder before its partial marker is written (new_build_dir)
 
 #: A value bound to a query variable, and what a query answers.
 Term = NamedNode | Literal
@@ -225,8 +226,12 @@ def new_build_dir(path: Path) -> Path:
     builds = _builds_dir(path)
     builds.mkdir(parents=True, exist_ok=True)
     target = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    target.mkdir()
-    (target / PARTIAL_MARKER).write_text("A citykg build that has not finished; the next build deletes it.\n")
+    # Made under a staging name and renamed once marked, so that a kill at any moment leaves either a
+    # staging folder or a marked one, both of which the next build deletes, never an unmarked build.
+    staging = builds / f"{_STAGING_PREFIX}{target.name}"
+    staging.mkdir()
+    (staging / PARTIAL_MARKER).write_text("A citykg build that has not finished; the next build deletes it.\n")
+    staging.rename(target)
     return target
 
 
@@ -288,7 +293,8 @@ def remove_partial_builds(path: Path) -> None:
         return
     current = _current_name(path)
     for entry in builds.iterdir():
-        if _is_build(entry) and (entry / PARTIAL_MARKER).exists() and entry.name not in current:
+        staged = entry.name.startswith(_STAGING_PREFIX) and _BUILD_NAME.match(entry.name[len(_STAGING_PREFIX):])
+        if staged or (_is_build(entry) and (entry / PARTIAL_MARKER).exists() and entry.name not in current):
             shutil.rmtree(entry, ignore_errors=True)
 
 
