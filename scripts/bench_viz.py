@@ -3,7 +3,9 @@ Chromium, for synthetic municipality networks of several sizes (and, with --proj
 
 "Interactive" = from the start of navigation (file:// URL) to vis-network's first ``afterDrawing`` event,
 when the page answers clicks, hover and filters (``window.citykgReadyAt``, a performance.now() stamp). The
-goal of issue 5 is ≤ 3 s for a 2,000-node export.
+goal of issue 5 is ≤ 3 s for a 2,000-node export. "Redraw" = one synchronous ``network.redraw()`` (what a pan
+or zoom costs, painted), median of 15. Each geo page is also opened with its country outlines taken out
+(issue 14: what the map costs), right after the page itself in the same run.
 
     .venv/bin/python scripts/bench_viz.py                       # 300, 2,000 and 5,000 nodes
     .venv/bin/python scripts/bench_viz.py --sizes 2000 --runs 5
@@ -19,6 +21,7 @@ seeds-only store, interleaved, and prints the ratio next to issue 10's goal (≤
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -54,38 +57,85 @@ def synthetic(n: int, seed: int = 7) -> nx.Graph:
     return graph
 
 
-def interactive_seconds(browser, path: Path) -> tuple[float, int, int]:
-    """Seconds from navigation start to the first drawing, and the nodes/edges vis-network drew."""
+#: Milliseconds of one full redraw (what each pan or zoom costs), each read back one pixel so that the canvas
+#: has really painted: the median of 15. A geo page alternates redraws with and without its map (the page's
+#: Map box), so that both medians come from the same page at the same moment.
+REDRAW_MS = """() => {
+  const map = citykg.map, times = { with: [], without: [] };
+  const context = citykg.network.canvas.frame.canvas.getContext("2d");
+  for (let i = 0; i < (map ? 30 : 15); i += 1) {
+    if (map) map.shown = i % 2 === 0;
+    const start = performance.now();
+    citykg.network.redraw();
+    context.getImageData(0, 0, 1, 1);
+    times[!map || map.shown ? "with" : "without"].push(performance.now() - start);
+  }
+  if (map) map.shown = true;
+  const median = (list) => list.length ? list.sort((a, b) => a - b)[Math.floor(list.length / 2)] : null;
+  return [median(times.with), median(times.without)];
+}"""
+
+
+def interactive_seconds(browser, path: Path) -> tuple[float, int, int, list]:
+    """Seconds from navigation start to the first drawing, the nodes/edges vis-network drew, and the
+    milliseconds of a redraw (with the map, and without it or None)."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     try:
         page.goto(path.as_uri(), wait_until="commit")
         page.wait_for_selector("body[data-ready=true]", state="attached", timeout=120_000)
         ready_ms = page.evaluate("window.citykgReadyAt")
         drawn = page.evaluate("[citykg.network.body.nodeIndices.length, citykg.network.body.edgeIndices.length]")
-        return ready_ms / 1000, drawn[0], drawn[1]
+        return ready_ms / 1000, drawn[0], drawn[1], page.evaluate(REDRAW_MS)
     finally:
         page.close()
 
 
-def bench(browser, label: str, make, runs: int, folder: Path) -> dict:
-    export, ready = [], []
+def without_outlines(path: Path) -> Path:
+    """The same geo page with an empty map (no country drawn): the yardstick for what the outlines cost."""
+    html = path.read_text(encoding="utf-8")
+    start = html.index('<script type="application/json" id="citykg-map">')
+    end = html.index("</script>", start)
+    empty = '<script type="application/json" id="citykg-map">{"countries": [], "scale": 10.0, "width": 3600}'
+    bare = path.with_name(path.stem + "-bare.html")
+    bare.write_text(html[:start] + empty + html[end:], encoding="utf-8")
+    return bare
+
+
+def bench(browser, label: str, make, runs: int, folder: Path, yardstick: bool = False) -> list[dict]:
+    """The row of a case; with ``yardstick`` (a geo page) also the row of the same page without outlines,
+    opened right after it in each run, so that both see the same machine."""
+    export: list[float] = []
+    ready: dict[str, list[float]] = {"with": [], "without": []}
+    redraw: dict[str, list[float]] = {"with": [], "without": []}
+    sizes: dict[str, float] = {}
     result = None
     for i in range(runs):
         out = folder / f"{label}-{i}.html"
         start = time.perf_counter()
         result = make(out)
         export.append(time.perf_counter() - start)
-        seconds, nodes, edges = interactive_seconds(browser, out)
-        assert (nodes, edges) == (result.nodes, result.edges), (nodes, edges, result)
-        ready.append(seconds)
+        for variant, path in [("with", out)] + ([("without", without_outlines(out))] if yardstick else []):
+            seconds, nodes, edges, ms = interactive_seconds(browser, path)
+            assert (nodes, edges) == (result.nodes, result.edges), (nodes, edges, result)
+            ready[variant].append(seconds)
+            sizes[variant] = path.stat().st_size / 1e6
+            if variant == "with":  # the page itself, its map on and off
+                redraw["with"].append(ms[0])
+                if ms[1] is not None:
+                    redraw["without"].append(ms[1])
     assert result is not None
-    return {"case": label, "nodes": result.nodes, "edges": result.edges, "layout": result.layout,
-            "physics": "on, then off" if result.physics else "off (laid out in Python)",
-            "size_mb": out.stat().st_size / 1e6, "export_s": statistics.median(export),
-            "interactive_s": statistics.median(ready), "max_interactive_s": max(ready)}
+    rows = []
+    for variant in ("with", "without") if yardstick else ("with",):
+        rows.append({"case": label if variant == "with" else label.replace("(geo)", "(geo, no outlines)"),
+                     "nodes": result.nodes, "edges": result.edges, "layout": result.layout,
+                     "physics": "on, then off" if result.physics else "off (laid out in Python)",
+                     "size_mb": sizes[variant], "export_s": statistics.median(export),
+                     "interactive_s": statistics.median(ready[variant]), "max_interactive_s": max(ready[variant]),
+                     "redraw_ms": statistics.median(redraw[variant])})
+    return rows
 
 
-def screenshot(browser, path: Path, folder: Path) -> None:
+def screenshot(browser, path: Path, folder: Path, layout: str = "force") -> None:
     """The README picture: the curated seed graph's municipalities, coloured by country, Bandung clicked."""
     import shutil
 
@@ -98,7 +148,7 @@ def screenshot(browser, path: Path, folder: Path) -> None:
     kg = KnowledgeGraph(project)
     kg.build()
     out = folder / "seed.html"
-    visualise(kg, out, "municipalities", colour_by="country")
+    visualise(kg, out, "municipalities", colour_by="country", layout=layout)
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(out.as_uri())
     page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
@@ -116,7 +166,6 @@ def screenshot(browser, path: Path, folder: Path) -> None:
 
 def focus_ratio(full: Path, seed: Path, focus: str, runs: int) -> None:
     """citykg viz --focus on the full graph against the seed graph, interleaved runs, medians."""
-    import os
     import subprocess
     import sys
 
@@ -138,11 +187,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[300, 2000, 5000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--layouts", nargs="+", choices=("force", "geo"), default=["force", "geo"],
+                        help="Layouts of the synthetic networks; geo is also timed without its outlines.")
     parser.add_argument("--project", type=Path, help="Also draw this project's built store.")
     parser.add_argument("--network", default="municipalities")
     parser.add_argument("--max-nodes", type=int, default=2000, help="For --project; 0 = all.")
     parser.add_argument("--markdown", type=Path, help="Write the table to this Markdown file.")
     parser.add_argument("--screenshot", type=Path, help="Also save a screenshot of the seed graph's page here.")
+    parser.add_argument("--screenshot-layout", choices=("force", "geo"), default="force")
     parser.add_argument("--focus-stores", type=Path, nargs=2, metavar=("FULL", "SEED"),
                         help="Only time viz --focus on these two stores (see above).")
     parser.add_argument("--focus", default="Bandung", help="The node for --focus-stores.")
@@ -158,32 +210,34 @@ def main() -> None:
         folder = Path(temporary)
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
         if args.screenshot:
-            screenshot(browser, args.screenshot, folder)
+            screenshot(browser, args.screenshot, folder, args.screenshot_layout)
         for n in args.sizes:
             graph = synthetic(n)
-            for layout in ("force", "geo"):
-                rows.append(bench(browser, f"synthetic {n:,} ({layout})",
-                                  lambda out, g=graph, lay=layout: visualise(None, out, graph=g, layout=lay,
-                                                                            max_nodes=None),
-                                  args.runs, folder))
-                print(rows[-1], flush=True)
+            for layout in args.layouts:
+                rows += bench(browser, f"synthetic {n:,} ({layout})",
+                              lambda out, g=graph, lay=layout: visualise(None, out, graph=g, layout=lay,
+                                                                        max_nodes=None),
+                              args.runs, folder, yardstick=layout == "geo")
+                print(*rows[-2 if layout == "geo" else -1:], sep="\n", flush=True)
         if args.project:
             from citykg import KnowledgeGraph
 
             kg = KnowledgeGraph(args.project)
-            rows.append(bench(browser, f"{args.network} of {args.project.name}",
-                              lambda out: visualise(kg, out, args.network, selection=Selection(),
-                                                    max_nodes=args.max_nodes or None),
-                              args.runs, folder))
+            rows += bench(browser, f"{args.network} of {args.project.name}",
+                          lambda out: visualise(kg, out, args.network, selection=Selection(),
+                                                max_nodes=args.max_nodes or None),
+                          args.runs, folder)
             print(rows[-1], flush=True)
         browser.close()
-    table = ["| case | nodes | edges | physics | file MB | export s | interactive s (median) | worst s |",
-             "|---|---:|---:|---|---:|---:|---:|---:|"]
+    table = ["| case | nodes | edges | physics | file MB | export s | interactive s (median) | worst s | redraw ms |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
     table += [f"| {r['case']} | {r['nodes']:,} | {r['edges']:,} | {r['physics']} | {r['size_mb']:.2f} | "
-              f"{r['export_s']:.2f} | {r['interactive_s']:.2f} | {r['max_interactive_s']:.2f} |" for r in rows]
+              f"{r['export_s']:.2f} | {r['interactive_s']:.2f} | {r['max_interactive_s']:.2f} | "
+              f"{r['redraw_ms']:.1f} |" for r in rows]
     if not rows:
         return
     print("\n".join(table))
+    print(f"load average after the run: {os.getloadavg()[0]:.1f}")
     if args.markdown:
         args.markdown.write_text("\n".join(table) + "\n", encoding="utf-8")
 

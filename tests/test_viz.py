@@ -78,6 +78,7 @@ def test_every_script_and_style_is_inline(page):
     assert re.findall(r"<link\b", page, re.I) == []
     assert re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page, re.I) == []
     assert len(re.findall(r"^<script\b", page, re.M)) == 4  # page data, vis data, vis-network, ours
+    assert 'id="citykg-map"' not in page  # the force layout draws no map
     assert "sourceMappingURL" not in page  # devtools would fetch the map
     assert "default-src 'none'" in page  # the Content-Security-Policy forbids every request too
     assert "vis-network" in page and "@version 9.1.2" in page
@@ -209,6 +210,76 @@ def test_geo_layout_is_equirectangular(fixture_kg, tmp_path):
     assert (nodes[BETA]["x"], nodes[BETA]["y"]) == (1181.0, -145.0)
     assert json.loads(blob(html, "citykg-vis")["options"])["physics"]["enabled"] is False
     assert blob(html, "citykg-page")["notice"].startswith("1 of 5 nodes have no coordinates")
+
+
+def inside(x: float, y: float, ring: list[int]) -> bool:
+    """Even-odd rule on a flat [x0, y0, x1, y1, …] ring, as the page's canvas fills it."""
+    points = list(zip(ring[::2], ring[1::2], strict=True))
+    crossings = sum((ay > y) != (by > y) and x < ax + (y - ay) * (bx - ax) / (by - ay)
+                    for (ax, ay), (bx, by) in zip(points, points[1:] + points[:1], strict=True))
+    return crossings % 2 == 1
+
+
+def country_at(outlines: dict, x: float, y: float) -> list[str]:
+    return [c["name"] for c in outlines["countries"] if sum(inside(x, y, ring) for ring in c["rings"]) % 2]
+
+
+def test_geo_page_embeds_country_outlines_in_the_layouts_pixels(fixture_kg, tmp_path):
+    out = tmp_path / "geo.html"
+    visualise(fixture_kg, out, layout="geo")
+    html = out.read_text(encoding="utf-8")
+    outlines = blob(html, "citykg-map")
+    assert (outlines["scale"], outlines["width"]) == (blob(html, "citykg-page")["geoScale"], 3600)
+    by_name = {c["name"]: c for c in outlines["countries"]}
+    assert len(by_name) == 177  # every country of Natural Earth's 1:110m map
+    # Shaded: the countries of the drawn nodes (Beta, without coordinates, still counts for Malaysia).
+    assert sorted(c["name"] for c in outlines["countries"] if c["here"]) == [
+        "Indonesia", "Japan", "Malaysia", "South Korea"]
+    nodes = {n["id"]: n for n in blob(html, "citykg-vis")["nodes"]}
+    assert country_at(outlines, nodes[ALPHA]["x"], nodes[ALPHA]["y"]) == ["Indonesia"]  # 107.6 E, 6.9 S
+    assert country_at(outlines, nodes[GAMMA]["x"], nodes[GAMMA]["y"]) == ["South Korea"]
+    assert country_at(outlines, 1330, 0) == []  # the sea north of New Guinea
+    # Whole pixels, and each ring a closed figure of at least three points.
+    rings = [ring for c in outlines["countries"] for ring in c["rings"]]
+    assert all(len(ring) >= 6 and len(ring) % 2 == 0 and all(isinstance(v, int) for v in ring) for ring in rings)
+    assert len(re.findall(r"^<script\b", html, re.M)) == 5  # page data, map, vis data, vis-network, ours
+
+
+def test_bandung_of_the_seed_graph_lies_inside_indonesia(kg, tmp_path):
+    out = tmp_path / "geo.html"
+    visualise(kg, out, "municipalities", layout="geo")
+    html = out.read_text(encoding="utf-8")
+    nodes = {n["id"]: n for n in blob(html, "citykg-vis")["nodes"]}
+    bandung = nodes["municipality:id-bandung"]
+    assert country_at(blob(html, "citykg-map"), bandung["x"], bandung["y"]) == ["Indonesia"]
+
+
+def test_the_antimeridian_and_the_pole_leave_closed_rings(fixture_kg, tmp_path):
+    out = tmp_path / "geo.html"
+    visualise(fixture_kg, out, layout="geo")
+    by_name = {c["name"]: c["rings"] for c in blob(out.read_text(encoding="utf-8"), "citykg-map")["countries"]}
+    # Chukotka is one piece past 180 E (the page draws it again at the west edge); no ring jumps across the map.
+    for name in ("Russia", "Fiji", "Antarctica"):
+        for ring in by_name[name]:
+            points = list(zip(ring[::2], ring[1::2], strict=True))
+            assert all(abs(a[0] - b[0]) <= 1800 or a[1] == b[1] == 900  # only along the pole's edge
+                       for a, b in zip(points, points[1:] + points[:1], strict=True)), name
+    assert max(max(ring[::2]) for ring in by_name["Russia"]) > 1800
+    assert country_at({"countries": [{"name": "Russia", "rings": by_name["Russia"]}]}, 1780, -660) == ["Russia"]
+    # Antarctica goes round the pole: closed along the bottom edge of the map (90 S = 900 px).
+    assert any(900 in ring[1::2] for ring in by_name["Antarctica"])
+    assert country_at({"countries": [{"name": "A", "rings": by_name["Antarctica"]}]}, 0, 880) == ["A"]
+
+
+@pytest.mark.parametrize(("label", "key"), [
+    ("Indonesia", "360"), ("ID", "360"), ("south korea", "410"), ("Korea, Republic of", "410"),
+    ("Russian Federation", "643"), ("Democratic Republic of the Congo", "180"), ("Kosovo", "Kosovo"),
+    ("Atlantis", None), ("", None),
+])
+def test_a_nodes_country_finds_its_outline(label, key):
+    from citykg.viz.outlines import country_code
+
+    assert country_code(label) == key
 
 
 def test_big_network_is_laid_out_in_python_with_physics_off(tmp_path):

@@ -149,3 +149,70 @@ def test_a_2000_node_page_opens_with_physics_off(visit):
     for control in ("#country-filter", "#sector-filter", "#status-filter", "#year-filter"):
         assert page.page.locator(control).is_hidden(), control
     assert page.requests == [page.url] and page.errors == []
+
+
+# ---------------------------------------------------------------- the map under the geo layout
+
+#: The canvas colours of the geo page (templates/network.html): sea, another country, a country with a node.
+SEA, LAND, HERE = [242, 246, 249], [230, 230, 225], [220, 235, 210]
+#: The colours of the canvas at points of the network's canvas coordinates (one readback for all of them:
+#: Chromium warns on the console when a canvas is read back often).
+PIXELS = """(points) => {
+  const canvas = citykg.network.canvas.frame.canvas, ratio = window.devicePixelRatio;
+  const image = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+  return points.map(([x, y]) => {
+    const dom = citykg.network.canvasToDOM({ x: x, y: y });
+    const at = 4 * (Math.round(dom.y * ratio) * canvas.width + Math.round(dom.x * ratio));
+    return [...image.data.slice(at, at + 3)];
+  });
+}"""
+
+
+def geo_point(lon: float, lat: float) -> list[float]:
+    """A point of the network's canvas in the geo layout's projection (GEO_SCALE px per degree)."""
+    return [lon * 10, -lat * 10]
+
+
+def test_geo_page_draws_country_outlines_under_the_nodes(visit):
+    page = visit("geo")
+    embedded = page.page.evaluate("JSON.parse(document.getElementById('citykg-map').textContent)"
+                                  ".countries.reduce((n, c) => n + c.rings.length, 0)")
+    rings, drawn = page.page.evaluate("[citykg.map.rings, citykg.map.drawnRings]")
+    # Every ring, plus a copy of the three that cross the antimeridian (Fiji, Chukotka, Antarctica).
+    assert (rings, drawn) == (embedded + 3, embedded + 3)
+    assert page.page.evaluate("citykg.map.here") == ["Indonesia", "South Korea", "Malaysia", "Japan"]
+    # Kalimantan (Indonesia, has a node) is shaded, Australia (none) is land, the Indian Ocean is sea.
+    kalimantan, australia, ocean = geo_point(113.5, -1.5), geo_point(134.0, -25.0), geo_point(80.0, -20.0)
+    assert page.page.evaluate(PIXELS, [kalimantan, australia, ocean]) == [HERE, LAND, SEA]
+    assert page.drawn()[0] == sorted([ALPHA, BETA, GAMMA, XIMG, XSCRIPT])  # outlines are no nodes
+    assert page.requests == [page.url] and page.errors == []
+    # The Map box takes the outlines away (the graticule stays) and brings them back.
+    page.page.uncheck("#map")
+    assert page.page.evaluate("citykg.map.drawnRings") == 0
+    assert page.page.evaluate(PIXELS, [kalimantan, ocean]) == [[0, 0, 0], [0, 0, 0]]  # nothing painted
+    page.page.check("#map")
+    assert page.page.evaluate("citykg.map.drawnRings") == rings
+    assert page.page.evaluate(PIXELS, [kalimantan]) == [HERE]
+    assert page.requests == [page.url]
+
+
+def test_a_node_sits_inside_its_country_and_the_outlines_cannot_be_clicked(visit):
+    page = visit("geo")
+    assert page.page.evaluate("(id) => { const p = citykg.network.getPositions([id])[id];"
+                              " return citykg.map.countryAt(p.x, p.y); }", ALPHA) == ["Indonesia"]
+    assert page.page.evaluate("(id) => { const p = citykg.network.getPositions([id])[id];"
+                              " return citykg.map.countryAt(p.x, p.y); }", GAMMA) == ["South Korea"]
+    point = page.page.evaluate("([x, y]) => citykg.network.canvasToDOM({ x: x, y: y })", geo_point(134.0, -25.0))
+    box = page.page.locator("#network").bounding_box()
+    page.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])  # on Australia
+    assert page.page.evaluate("citykg.network.getSelection()") == {"nodes": [], "edges": []}
+    assert page.page.locator("#details h2").count() == 0
+    assert page.page.locator("div.vis-tooltip").is_hidden()
+
+
+def test_the_force_layout_draws_no_map(visit):
+    page = visit("force")
+    assert page.page.evaluate("[document.getElementById('citykg-map'), window.citykg.map]") == [None, None]
+    assert page.page.locator("#map-filter").is_hidden()
+    corner = "[...citykg.network.canvas.frame.canvas.getContext('2d').getImageData(2, 2, 1, 1).data]"
+    assert page.page.evaluate(corner) == [0, 0, 0, 0]  # nothing behind the network: no sea, no land

@@ -5,7 +5,8 @@ template: pyvis' ``local`` mode copies ``lib/`` into the working folder and load
 its ``in_line`` template links Bootstrap from a CDN (docs: /work/shared/STACK.md). Ours inlines the
 vis-network copy that ships inside the pyvis wheel, forbids every request with a Content-Security-Policy,
 carries all data as JSON and shows it with ``textContent``: a label such as ``<img src=x onerror=…>`` is
-text. The file is written at ``out`` only.
+text. The file is written at ``out`` only. The geo layout draws country outlines under the nodes, from data
+embedded in the page (citykg.viz.outlines).
 
     >>> from citykg import KnowledgeGraph
     >>> from citykg.viz import visualise
@@ -266,6 +267,7 @@ def render(graph: nx.Graph, *, kg=None, title: str = "citykg network", layout: s
     """The HTML page for ``graph`` and whether the browser runs physics. Node sizes follow ``size_by``
     computed on the drawn graph; sources and quotes of nodes with an ``iri`` come from ``kg``."""
     from ..network import analytics
+    from .outlines import outlines
     from .page import build_network, page_data
 
     n = graph.number_of_nodes()
@@ -291,7 +293,8 @@ def render(graph: nx.Graph, *, kg=None, title: str = "citykg network", layout: s
                      notice=" ".join(notes))
     network.set_template_dir(str(TEMPLATES) + os.sep, "network.html")
     network.templateEnv = _environment()
-    network.templateEnv.globals.update(page=page, **_assets())
+    geo_map = outlines(graph) if layout == "geo" else None
+    network.templateEnv.globals.update(page=page, geo_map=geo_map, **_assets())
     return network.generate_html(), physics
 
 
