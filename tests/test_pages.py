@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from pathlib import Path
 
 import pytest
 import rdflib
@@ -13,6 +14,7 @@ from pyld import jsonld
 from pyoxigraph import Literal, NamedNode
 from rdflib.compare import isomorphic
 
+from citykg import KnowledgeGraph
 from citykg.pages import (
     dataset_description,
     describe,
@@ -25,6 +27,8 @@ from citykg.pages import (
     search,
 )
 from citykg.pages.facts import in_force
+
+from .conftest import copy_project
 
 ID = "https://w3id.org/citykg/id/"
 CKG = rdflib.Namespace("https://w3id.org/citykg/ontology#")
@@ -142,6 +146,22 @@ def test_city_page_shows_its_partners_facts_and_every_quote_of_its_sources(kg):
     assert len(quotes) > 40
     for quote in quotes:
         assert str(escape(quote)) in page
+
+
+def test_a_rebuilt_store_shows_new_country_labels_though_pages_keep_the_vocabulary(tmp_path: Path):
+    """Country labels are kept per open store (pages/cache.py); a build reopens the store, so a renamed
+    country shows under its new name on the next page, in the city's place and in its partners' table."""
+    project = copy_project(tmp_path / "project")
+    kg = KnowledgeGraph(project, store=tmp_path / "store")
+    kg.build()
+    before = render_page(kg, BANDUNG)
+    assert before is not None and "<td>Malaysia</td>" in before and "Federation of Malaysia" not in before
+    places = project / "graph" / "reference" / "places.trig"
+    places.write_text(places.read_text("utf-8").replace('"Malaysia"@en', '"Federation of Malaysia"@en', 1), "utf-8")
+    kg.build()
+    after = render_page(kg, BANDUNG)
+    assert after is not None and "<td>Federation of Malaysia</td>" in after
+    assert render_page(kg, ID + "country/my").count("Federation of Malaysia") >= 1
 
 
 def test_partnership_page_counts_its_sources_and_lists_its_agreement(kg):

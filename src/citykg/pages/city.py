@@ -1,9 +1,11 @@
 """The large sections of a municipality's page, each read by one SPARQL query that starts from the city.
 
-A city with many ties needs hundreds of facts (each partner's label and country, each tie's type and
-status with their labels, each event's date and type). Read one by one from Python they cost about 30 µs
-of index look-up each; in one query Oxigraph joins them in Rust, from the city outwards (the queries in
-``sparql/`` open with the city's ``VALUES`` block): 1.3 ms against 7.9 ms for Bandung's ties.
+A city with many ties needs hundreds of facts (each partner's label and country, each tie's type, status
+and sources, each event's date and type). Read one by one from Python they cost about 30 µs of index
+look-up each; in one query Oxigraph joins them in Rust, from the city outwards (the queries in ``sparql/``
+open with the city's ``VALUES`` block): 1.3 ms against 7.9 ms for Bandung's ties. What is the same on
+every page (the labels of countries, types and statuses, each source's quotes) is not joined in but read
+once per build (:mod:`citykg.pages.cache`): the label joins were 40% of the ties query.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from importlib.resources import files
 from pyoxigraph import Literal, NamedNode
 
 from ..query.catalogue import with_values
-from .view import View
+from .view import SOURCE_ROOT, View
 
-__all__ = ["ties", "events", "source_quotes", "query_text"]
+__all__ = ["ties", "tie_sources", "events", "source_quotes", "query_text"]
 
 
 @cache
@@ -41,33 +43,67 @@ def _link(view: View, term, label=None) -> dict[str, str]:
 
 def ties(view: View, city: NamedNode) -> tuple[list[NamedNode], list[dict]]:
     """The city's partnerships and, for each, its other partners (with country), type, status and start.
-    Each row's ``node`` is the tie's term; the caller counts its sources (one query for the whole page)."""
+    Each row's ``node`` is the tie's term; the caller counts its sources (one query for the whole page).
+    The table links a tie as "details", so its own label is not read; the labels of countries, types and
+    statuses are the vocabulary's (:meth:`View.en_labels`, kept for the build)."""
     found: dict[NamedNode, dict] = {}
-    for row in _rows(view, "city-ties", city=city):
-        tie = row["tie"]
-        entry = found.setdefault(tie, {"tie": _link(view, tie, row["tieLabel"]), "partners": {}, "type": {},
-                                       "status": {}, "since": set()})
-        partner = entry["partners"].setdefault(row["partner"], dict(_link(view, row["partner"], row["partnerLabel"]),
-                                                                   country=set()))
-        if row["countryLabel"] is not None:
-            partner["country"].add(row["countryLabel"].value)
-        for key in ("type", "status"):
-            if row[key] is not None:
-                entry[key].setdefault(row[key], _link(view, row[key], row[key + "Label"]))
-        if row["since"] is not None:
-            entry["since"].add(row["since"].value)
+    countries: dict[NamedNode, list[str]] = {}  # a hundred partners share a few dozen countries, types...
+    terms: dict[NamedNode, dict[str, str]] = {}
+    for tie, partner, partner_label, country, *kinds, since in _rows(view, "city-ties", city=city):
+        entry = found.get(tie)
+        if entry is None:
+            entry = found[tie] = {"tie": {"iri": tie.value, "label": ""}, "partners": {}, "type": {},
+                                  "status": {}, "since": set()}
+        known = entry["partners"].get(partner)
+        if known is None:
+            known = entry["partners"][partner] = dict(_link(view, partner, partner_label), country=set())
+        if country is not None:
+            if country not in countries:
+                countries[country] = view.en_labels(country)
+            known["country"].update(countries[country])
+        for key, term in zip(("type", "status"), kinds, strict=True):
+            if term is not None and term not in entry[key]:
+                if term not in terms:
+                    terms[term] = _vocabulary_link(view, term)
+                entry[key][term] = terms[term]
+        if since is not None:
+            entry["since"].add(since.value)
     nodes = sorted(found, key=str)
     rows = []
     for tie in nodes:
         entry = found[tie]
         partners = [dict(p, country=", ".join(sorted(p["country"]))) for _, p in sorted(entry["partners"].items(),
                                                                                           key=lambda kv: str(kv[0]))]
-        rows.append({"tie": entry["tie"], "partners": partners,
+        rows.append({"tie": entry["tie"], "partners": partners, "countries": ", ".join(p["country"] for p in partners),
                      "type": [entry["type"][k] for k in sorted(entry["type"], key=str)],
                      "status": [entry["status"][k] for k in sorted(entry["status"], key=str)],
                      "since": min(entry["since"], default=""), "node": tie})
     rows.sort(key=lambda t: t["partners"][0]["label"].casefold() if t["partners"] else "")
     return nodes, rows
+
+
+def _vocabulary_link(view: View, term) -> dict[str, str]:
+    """A type, status or class as a link: its (first) English label, else :meth:`View.label`'s choice."""
+    english = view.en_labels(term) if isinstance(term, NamedNode) else []
+    return {"iri": term.value, "label": english[0] if english else view.label(term)}
+
+
+def tie_sources(view: View, city: NamedNode) -> tuple[dict[NamedNode, list[NamedNode]], dict[NamedNode, set]]:
+    """The sources that state something about each of the city's partnerships, and the agreements that
+    formalize each, in one query from the city (a ``VALUES`` block of a hundred ties took three times
+    as long, and a query of its own for the agreements as long again)."""
+    found: dict[NamedNode, set[NamedNode]] = {}
+    agreements: dict[NamedNode, set] = {}
+    is_source: dict = {}
+    for tie, agreement, graph in _rows(view, "city-tie-graphs", city=city):
+        graphs = found.setdefault(tie, set())
+        if graph not in is_source:
+            is_source[graph] = graph.value.startswith(SOURCE_ROOT)
+        if is_source[graph]:
+            graphs.add(graph)
+        if isinstance(agreement, NamedNode):
+            agreements.setdefault(tie, set()).add(agreement)
+    return {tie: sorted(graphs, key=str) for tie, graphs in found.items()}, agreements
 
 
 def events(view: View, city: NamedNode) -> tuple[list[NamedNode], list[dict]]:
@@ -79,8 +115,8 @@ def events(view: View, city: NamedNode) -> tuple[list[NamedNode], list[dict]]:
                                          "proposed": False})
         if row["date"] is not None:
             entry["date"] = min(filter(None, (entry["date"], row["date"].value)))
-        if row["type"] is not None:
-            entry["types"].setdefault(row["type"], _link(view, row["type"], row["typeLabel"]))
+        if row["type"] is not None and row["type"] not in entry["types"]:
+            entry["types"][row["type"]] = _vocabulary_link(view, row["type"])
         if row["proposed"] is not None and row["proposed"].value == "true":
             entry["proposed"] = True
     rows = []
@@ -92,8 +128,13 @@ def events(view: View, city: NamedNode) -> tuple[list[NamedNode], list[dict]]:
 
 
 def source_quotes(view: View, source: NamedNode) -> list[dict]:
-    """Every quote in the source's graph, with the entity it supports, in the order of the entities."""
+    """Every quote in the source's graph, with the entity it supports, in the order of the entities; read
+    once per build (:mod:`citykg.pages.cache`), as every page about one of its entities shows them all."""
+    return list(view.cache.remember("source-quotes", source, lambda: _source_quotes(view, source)))
+
+
+def _source_quotes(view: View, source: NamedNode) -> tuple[dict, ...]:
     quotes = {(row["entity"], row["quote"].value): row["label"] for row in _rows(view, "source-quotes", source=source)
               if isinstance(row["entity"], NamedNode)}
-    return [{"about": _link(view, entity, label), "quote": quote}
-            for (entity, quote), label in sorted(quotes.items(), key=lambda item: (str(item[0][0]), item[0][1]))]
+    return tuple({"about": _link(view, entity, label), "quote": quote}
+                 for (entity, quote), label in sorted(quotes.items(), key=lambda item: (str(item[0][0]), item[0][1])))

@@ -85,17 +85,19 @@ def municipality(view: View, node: NamedNode, today: datetime.date) -> dict:
     """A city's page: names, place, ties (with their partners' facts), agreements, events, officials,
     sectors, and every quote of every source that states something about it or its ties."""
     ties, tie_rows = city.ties(view, node)
-    agreements = {a for tie in ties for a in view.incoming(tie, CKG + "formalizes")}
-    agreements |= set(view.incoming(node, CKG + "signatory"))
+    tie_sources, formalized = city.tie_sources(view, node)
+    view.remember_sources(tie_sources)
+    agreements = sorted({a for tie in ties for a in formalized.get(tie, ())}
+                        | set(view.incoming(node, CKG + "signatory")), key=str)
     events, event_rows = city.events(view, node)
     positions = view.incoming(node, CKG + "postIn")
-    related = [node, *ties, *sorted(agreements, key=str), *events, *positions]
-    view.prefetch_sources(related)
+    related = [node, *ties, *agreements, *events, *positions]
+    view.prefetch_sources([*agreements, *events, *positions])
     sources = sorted({s for n in related for s in view.sources(n)}, key=str)
     for row in tie_rows:
         row["sources"] = len(view.sources(row.pop("node")))
     lat, long = view.value(node, GEO + "lat"), view.value(node, GEO + "long")
-    sectors = {s for n in [*ties, *agreements, *events] for s in view.values(n, CKG + "sector")}
+    sectors = {s for n in [*ties, *agreements, *events] for s in view.sectors(n)}
     return {
         "names": view.labels(node),
         "types": _links(view, view.stated(node, RDF + "type")),

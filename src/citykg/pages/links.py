@@ -7,11 +7,19 @@ the static site's files and a deployment minting its own IRIs (``--base``) share
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import quote, urlencode
+from functools import lru_cache
+from urllib.parse import quote as _url_quote
+from urllib.parse import urlencode
 
 from .describe import CITYKG_ROOT
 
 __all__ = ["ServerLinks", "SiteLinks", "path_of"]
+
+
+@lru_cache(maxsize=1 << 16)
+def _quote(path: str, safe: str) -> str:
+    """``urllib.parse.quote``, kept: a page quotes a few hundred IRIs, most of them many times over."""
+    return _url_quote(path, safe=safe)
 
 
 def path_of(iri: str) -> str | None:
@@ -31,7 +39,7 @@ class ServerLinks:
 
     def href(self, iri: str) -> str:
         if iri.startswith(CITYKG_ROOT):
-            return self.base + quote(iri[len(CITYKG_ROOT):], safe="/#:-_.~")
+            return self.base + _quote(iri[len(CITYKG_ROOT):], safe="/#:-_.~")
         return iri
 
     def twin(self, iri: str, fmt: str) -> str:
@@ -76,12 +84,12 @@ class SiteLinks:
     def href(self, iri: str) -> str:
         path = path_of(iri)
         if path is not None and iri in self.known:
-            return quote(self._relative(path + ".html"), safe="/#:-_.~")
+            return _quote(self._relative(path + ".html"), safe="/#:-_.~")
         return iri
 
     def twin(self, iri: str, fmt: str) -> str:
         path = path_of(iri)
-        return quote(self._relative(f"{path}.{fmt}"), safe="/-_.~") if path else iri
+        return _quote(self._relative(f"{path}.{fmt}"), safe="/-_.~") if path else iri
 
     def home(self) -> str:
         return self._relative("index.html")

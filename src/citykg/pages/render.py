@@ -31,9 +31,11 @@ _TWINS = [(fmt, SUFFIXES[fmt]) for fmt in ("ttl", "jsonld", "nt", "rdf")]
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    """The templates, compiled once per process; not re-checked on disk for each page (``auto_reload``),
+    since they are package files, not edited while a server runs."""
     return Environment(loader=PackageLoader("citykg.pages", "templates"),
                        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
-                       trim_blocks=True, lstrip_blocks=True)
+                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 
 
 def _anchor(links: ServerLinks | SiteLinks, view: View, compact_names: bool = False):
@@ -41,22 +43,80 @@ def _anchor(links: ServerLinks | SiteLinks, view: View, compact_names: bool = Fa
     With ``compact_names`` a term reads as its prefixed name (``ckg:partner``), not its label: the
     statements table, where the exact term matters and a label look-up per cell would double the cost."""
 
+    made: dict[tuple, Markup] = {}  # a page links the same types, statuses and countries many times
+
     def anchor(item, text: str | None = None) -> Markup:
+        if isinstance(item, dict):
+            key: tuple = (item.get("iri", ""), item.get("label", ""), text)
+            if key not in made:
+                made[key] = _link_markup(key[0], key[1], text)
+            return made[key]
+        if isinstance(item, NamedNode | Literal):
+            key = (item, text)
+            if key not in made:
+                made[key] = _term_markup(item, text)
+            return made[key]
+        return _term_markup(item, text)
+
+    def _term_markup(item, text: str | None) -> Markup:
         if isinstance(item, NamedNode) and text is None and compact_names:
-            iri, label = item.value, compact(item.value).strip("<>")
-        elif isinstance(item, dict):
-            iri, label = item.get("iri", ""), item.get("label", "")
+            iri, label = item.value, _compact(item.value)
         elif isinstance(item, NamedNode):
             iri, label = item.value, view.label(item)
         elif isinstance(item, Literal):
             iri, label = "", item.value + (f"@{item.language}" if item.language else "")
         else:
             iri, label = "", str(item)
+        return _link_markup(iri, label, text)
+
+    def _link_markup(iri: str, label: str, text: str | None) -> Markup:
         if not iri:
             return escape(label)
         return Markup(f'<a href="{escape(links.href(iri))}">{escape(text or label)}</a>')
 
     return anchor
+
+
+def _names(anchor):
+    """The ``names()`` of the templates: items as links, separated by commas. A Python function rather
+    than a Jinja macro, since a page calls it a few hundred times and a macro call costs ten times more."""
+    comma = Markup(", ")
+
+    def names(items) -> Markup:
+        return comma.join([anchor(item) for item in items])
+
+    return names
+
+
+def _tie_rows(anchor, names):
+    """The rows of a municipality's partners table, written here rather than in a template loop: a
+    city with a hundred ties has seven hundred cells, and a Jinja loop cost three times as much."""
+
+    def tie_rows(ties) -> Markup:
+        return Markup("".join(
+            f'<tr><td>{names(t["partners"])}</td>\n<td>{escape(t["countries"])}</td>\n'
+            f'<td>{names(t["type"])}</td><td>{names(t["status"])}</td><td>{escape(t["since"])}</td>'
+            f'<td class="n">{escape(t["sources"])}</td><td>{anchor(t["tie"], "details")}</td></tr>\n' for t in ties))
+
+    return tie_rows
+
+
+def _statement_rows(compact_anchor):
+    """The rows of the statements table (property, value, the graphs that state it), written here for the
+    same reason as :func:`_tie_rows`: the city with the most ties has over a hundred statements."""
+    names = _names(compact_anchor)
+
+    def statement_rows(statements) -> Markup:
+        return Markup("".join(f'<tr><td>{compact_anchor(row["predicate"])}</td><td>{compact_anchor(row["object"])}'
+                              f'</td>\n<td>{names(row["graphs"])}</td></tr>\n' for row in statements))
+
+    return statement_rows
+
+
+@lru_cache(maxsize=4096)
+def _compact(iri: str) -> str:
+    """A term's prefixed name (``ckg:partner``), kept: the statements table repeats a few dozen terms."""
+    return compact(iri).strip("<>")
 
 
 def render_page(kg: KnowledgeGraph, iri: str, base: str | None = None, *,
@@ -79,9 +139,12 @@ def render_page(kg: KnowledgeGraph, iri: str, base: str | None = None, *,
     build = PAGE_TYPES.get(kind, facts.generic)
     found = build(view, node, today or datetime.date.today())
     template = environment().get_template(f"{kind if kind in PAGE_TYPES else 'generic'}.html")
+    anchor, compact_anchor = _anchor(links, view), _anchor(links, view, compact_names=True)
+    names = _names(anchor)
     return template.render(
-        f=found, iri=iri, title=view.label(node), kind_label=kind, links=links, a=_anchor(links, view),
-        c=_anchor(links, view, compact_names=True),
+        f=found, iri=iri, title=view.label(node), kind_label=kind, links=links, a=anchor, names=names,
+        tie_rows=_tie_rows(anchor, names),
+        statement_rows=_statement_rows(compact_anchor),
         twins=_TWINS if not links.static else _TWINS[:2], statements=_statements(own),
         map=_map(view, node, found))
 

@@ -2,8 +2,9 @@
 
 Every look-up starts from a known term (``quads_for_pattern`` with a subject or an object bound), which
 Oxigraph answers from an index: a page costs a few dozen index look-ups however large the graph is, where
-a SPARQL query starting from a class would scan all its instances (docs/bench-pages.md). Only named graphs
-are read, so each statement keeps the graphs that state it; the build's union default graph is skipped.
+a SPARQL query starting from a class would scan all its instances (docs/bench-pages.md). The page's own
+entity is read once from the named graphs (so each statement keeps the graphs that state it), and its
+labels, values and sources come from those statements; other nodes are read from the union default graph.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, S
 
 from ..kg import KnowledgeGraph
 from ..vocab import CKG, ID, INFERRED_GRAPH, RDFS, SKOS
+from .cache import build_cache, is_vocabulary
 
 __all__ = ["View", "kind_of", "SOURCE_ROOT"]
 
@@ -40,19 +42,35 @@ class View:
         self._out: dict[NamedNode, list[Quad]] = {}
         self._sources: dict[NamedNode, list[NamedNode]] = {}
         self._values: dict[tuple[NamedNode, str], list] = {}
+        self.cache = build_cache(kg)
+        self._named_node: NamedNode | None = None
+        self._named_quads: list[Quad] = []
         self.label = lru_cache(maxsize=4096)(self._label)
 
     def out(self, node: NamedNode) -> list[Quad]:
         """Statements about ``node``, each once: the build's union default graph (half the quads of
-        reading every named graph, and a page shows a fact once whoever states it)."""
+        reading every named graph, and a page shows a fact once whoever states it). For the page's own
+        entity they come from its named statements, already read for the statements table."""
         if node not in self._out:
-            self._out[node] = list(self.store.quads_for_pattern(node, None, None, DefaultGraph()))
+            if node == self._named_node:
+                seen: dict[tuple, Quad] = {}
+                for quad in self._named_quads:
+                    seen.setdefault((quad.predicate, quad.object), Quad(node, quad.predicate, quad.object))
+                self._out[node] = list(seen.values())
+            else:
+                self._out[node] = list(self.store.quads_for_pattern(node, None, None, DefaultGraph()))
         return self._out[node]
 
     def named(self, node: NamedNode, predicate: NamedNode | None = None) -> list[Quad]:
-        """Statements about ``node`` in the named graphs, so with the graph that states each."""
-        return [q for q in self.store.quads_for_pattern(node, predicate, None, None)
-                if not isinstance(q.graph_name, DefaultGraph)]
+        """Statements about ``node`` in the named graphs, so with the graph that states each (all of them
+        kept for the last node asked: the page's entity, whose sources they also give)."""
+        if predicate is None and node == self._named_node:
+            return self._named_quads
+        found = [q for q in self.store.quads_for_pattern(node, predicate, None, None)
+                 if not isinstance(q.graph_name, DefaultGraph)]
+        if predicate is None:
+            self._named_node, self._named_quads = node, found
+        return found
 
     def is_named(self, node: NamedNode) -> bool:
         """Whether any named graph points at ``node`` (an entity may have no statements of its own)."""
@@ -64,13 +82,18 @@ class View:
         subject and predicate (measured cheaper than reading all of a node's statements and filtering)."""
         key = (node, predicate)
         if key not in self._values:
-            self._values[key] = sorted({q.object for q in self.store.quads_for_pattern(
-                node, NamedNode(predicate), None, DefaultGraph())}, key=str)
+            if node == self._named_node:
+                found = {q.object for q in self.out(node) if q.predicate.value == predicate}
+            else:
+                quads = self.store.quads_for_pattern(node, NamedNode(predicate), None, DefaultGraph())
+                found = {q.object for q in quads}
+            self._values[key] = sorted(found, key=str)
         return self._values[key]
 
     def stated(self, node: NamedNode, predicate: str) -> list:
         """Like :meth:`values`, without what the build inferred (superclasses, inverse links)."""
-        return sorted({q.object for q in self.named(node, NamedNode(predicate)) if q.graph_name != _INFERRED},
+        quads = self._named_quads if node == self._named_node else self.named(node, NamedNode(predicate))
+        return sorted({q.object for q in quads if q.predicate.value == predicate and q.graph_name != _INFERRED},
                       key=str)
 
     def value(self, node: NamedNode, predicate: str):
@@ -89,7 +112,13 @@ class View:
                        if isinstance(q.subject, NamedNode)}, key=str)
 
     def _label(self, node: NamedNode, lang: str = "en") -> str:
-        """``node``'s label in ``lang``, else English, else any, else the last part of its IRI."""
+        """``node``'s label in ``lang``, else English, else any, else the last part of its IRI; the
+        vocabulary's labels are read once per build (:mod:`citykg.pages.cache`)."""
+        if is_vocabulary(node.value):
+            return self.cache.remember("label", (node, lang), lambda: self._read_label(node, lang))
+        return self._read_label(node, lang)
+
+    def _read_label(self, node: NamedNode, lang: str) -> str:
         found: dict[str, str] = {}
         for predicate in _LABELS:  # one index look-up each; a VALUES block of many nodes was slower (hash join)
             for quad in self.store.quads_for_pattern(node, predicate, None, DefaultGraph()):
@@ -105,6 +134,18 @@ class View:
             return next(iter(sorted(found.items())))[1]
         return re.split(r"[/#]", node.value.rstrip("/"))[-1]
 
+    def en_labels(self, node: NamedNode) -> list[str]:
+        """Every English ``rdfs:label`` of ``node`` (any ``en-…`` tag too, as SPARQL's ``LANGMATCHES``),
+        sorted; kept for the build when ``node`` is of the vocabulary."""
+        if is_vocabulary(node.value):
+            return self.cache.remember("en-labels", node, lambda: self._read_en_labels(node))
+        return self._read_en_labels(node)
+
+    def _read_en_labels(self, node: NamedNode) -> list[str]:
+        return sorted({q.object.value for q in self.store.quads_for_pattern(node, _LABELS[0], None, DefaultGraph())
+                       if isinstance(q.object, Literal) and q.object.language
+                       and (q.object.language.lower() == "en" or q.object.language.lower().startswith("en-"))})
+
     def labels(self, node: NamedNode) -> dict[str, list[str]]:
         """Every name of ``node`` by language tag (rdfs:label, skos labels, local names)."""
         names: dict[str, list[str]] = {}
@@ -119,8 +160,29 @@ class View:
     def sources(self, node: NamedNode) -> list[NamedNode]:
         """The sources whose graphs state something about ``node``."""
         if node not in self._sources:
-            self.prefetch_sources([node])
+            if node == self._named_node:
+                self._sources[node] = sorted({q.graph_name for q in self._named_quads
+                                              if isinstance(q.graph_name, NamedNode)
+                                              and q.graph_name.value.startswith(SOURCE_ROOT)}, key=str)
+            else:
+                self.prefetch_sources([node])
         return self._sources[node]
+
+    def remember_sources(self, found: dict[NamedNode, list[NamedNode]]) -> None:
+        """Take the sources of some nodes as found by a page's own query (sorted, as :meth:`sources`)."""
+        self._sources.update(found)
+
+    def sectors(self, node: NamedNode) -> list:
+        """``node``'s ``ckg:sector`` values, from a map of every sector statement read once per build:
+        they are the curated layer's (88 statements in the full graph), and a city with a hundred ties
+        would otherwise look each tie up."""
+        return self.cache.remember("sectors", None, self._read_sectors).get(node, [])
+
+    def _read_sectors(self) -> dict:
+        found: dict = {}
+        for quad in self.store.quads_for_pattern(None, NamedNode(CKG + "sector"), None, DefaultGraph()):
+            found.setdefault(quad.subject, set()).add(quad.object)
+        return {node: sorted(values, key=str) for node, values in found.items()}
 
     def prefetch_sources(self, nodes) -> None:
         """Find the sources of many nodes in one query (a VALUES block of their terms), not one each."""
