@@ -335,3 +335,23 @@ def test_fillers_clauses_and_countries_are_not_listed_as_sector_phrases(project)
     index = SectorIndex(KnowledgeGraph(project))
     text = "Kerja sama di bidang kuliner, Jepang, robotika kelautan, ada juga ini, dan semua berjalan dengan baik."
     assert index.unmatched_items(text) == ["robotika kelautan"]
+
+
+def test_a_hard_wrapped_paragraph_is_read_as_whole_sentences(project, tmp_path):
+    """Only the article's first line can be a headline; a short first line of a later, wrapped paragraph
+    belongs to the sentence it starts (a press release pasted from an e-mail is wrapped at 72 columns)."""
+    from citykg.curate.text import read_article
+
+    text = ("Surabaya dan Liverpool teken kerja sama baru\n\n"
+            "Wakil Wali Kota Surabaya bertemu Wali Kota\n"
+            "Liverpool di Inggris pada Senin (4/3/2024) untuk membahas pendidikan.\n")
+    article = read_article(text)
+    assert article.headline == "Surabaya dan Liverpool teken kerja sama baru"
+    wrapped = [s for s in article.sentences if "bertemu Wali Kota" in s.text]
+    assert len(wrapped) == 1 and "Liverpool di Inggris pada Senin (4/3/2024)" in wrapped[0].text
+    file = tmp_path / "wrapped.id.txt"
+    file.write_text(text, encoding="utf-8")
+    draft = tmp_path / "wrapped.trig"
+    assert run_cli("curate", str(file), "--out", str(draft), project=project).code == 0
+    dates = [p["ckg:date"][0] for p in _graph(draft).values() if "ckg:date" in p]
+    assert "2024-03-04" in dates

@@ -25,9 +25,11 @@ and move the file to graph/sources/ (e.g. graph/sources/NNN-{stem}.trig); the ne
 @click.option("--issued", metavar="DATE", help="When it was published: 2025-03-25 or 2025-03-25T21:24:00+07:00.")
 @click.option("--out", type=_common.FILE, help="Draft file. Default: graph/drafts/<slug>.trig in the project.")
 @click.option("--report", type=_common.FILE, help="Also write the review sheet to this Markdown file.")
+@click.option("--force", is_flag=True, help="Overwrite an existing draft (by default a draft is never replaced: it "
+                                           "may hold a curator's review).")
 @click.pass_context
 def curate(ctx: click.Context, article: Path, check: Path | None, url: str | None, publisher: str | None,
-           issued: str | None, out: Path | None, report: Path | None) -> None:
+           issued: str | None, out: Path | None, report: Path | None, force: bool) -> None:
     """Draft TriG for ARTICLE (plain text, Indonesian or English), a quote behind every fact."""
     from rich.console import Console
 
@@ -61,14 +63,26 @@ def curate(ctx: click.Context, article: Path, check: Path | None, url: str | Non
         out = kg.project.root / "graph" / "drafts" / f"{stem}.trig"
         out.parent.mkdir(parents=True, exist_ok=True)
     shown = _shown(out, kg.project.root)
+    if out.exists() and not force:
+        raise UsageError(f"{shown} exists (a draft under review?); move it away, name another --out, or pass "
+                         "--force to replace it.")
     header = _HEADER.format(article=article, day=datetime.now(timezone.utc).date(), draft=shown, stem=stem)
-    out.write_text(to_trig(draft, header), encoding="utf-8")
+    _write(out, to_trig(draft, header))
     print_sheet(draft, shown, console)
     if report is not None:
-        report.write_text(markdown(draft, shown, str(article)), encoding="utf-8")
+        _write(report, markdown(draft, shown, str(article)))
     unsure = sum(fact.confidence < 0.5 or bool(fact.flags) for fact in draft.facts)
     console.print(f"Wrote [bold]{shown}[/]: {len(draft.facts)} facts, {unsure} flagged for review. Next: "
                   f"citykg curate --check {shown} {article}", highlight=False)
+
+
+def _write(path: Path, text: str) -> None:
+    from ..errors import UsageError
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"Cannot write {path}: {error.strerror or error}.") from None
 
 
 def _shown(path: Path, root: Path) -> str:

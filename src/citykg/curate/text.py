@@ -71,13 +71,15 @@ def read_article(text: str) -> Article:
     offset = 0
     # A link line is blanked (offsets kept) so that it neither reads as text nor swallows the next sentence.
     text_read = _LINK_LINE_WHOLE.sub(lambda m: " " * len(m.group()), text)
+    opening = True  # only the article's first paragraph can open with a headline line
     for paragraph in re.split(r"\n\s*\n", text_read):
         start = text_read.index(paragraph, offset) if paragraph else offset
         offset = start + len(paragraph)
-        for piece_start, piece in _pieces(paragraph):
+        for piece_start, piece in _pieces(paragraph, opening):
             folded = fold(piece)
             if folded and not _LINK_LINE.match(folded):
                 sentences.append(Sentence(len(sentences), start + piece_start, folded))
+        opening = opening and not paragraph.strip()
     return Article(text=text, headline=headline, language=detect_language(text), sentences=sentences)
 
 
@@ -97,12 +99,12 @@ def _looks_like_headline(line: str) -> bool:
             and not _DATELINE.match(line) and not line.startswith(("“", '"')))
 
 
-def _pieces(paragraph: str) -> list[tuple[int, str]]:
+def _pieces(paragraph: str, opening: bool = False) -> list[tuple[int, str]]:
     """The paragraph's sentences; under a related-articles heading, one per line (the heading dropped)."""
     related = _RELATED.search(paragraph)
     if related is None:
-        return _split(paragraph)
-    pieces = _split(paragraph[:related.start()]) if paragraph[:related.start()].strip() else []
+        return _split(paragraph, opening)
+    pieces = _split(paragraph[:related.start()], opening) if paragraph[:related.start()].strip() else []
     offset = related.end()
     for line in paragraph[related.end():].split("\n"):
         pieces.append((offset, line))
@@ -110,8 +112,9 @@ def _pieces(paragraph: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _split(paragraph: str) -> list[tuple[int, str]]:
-    """Sentences of one paragraph; never inside an open quotation, never after an abbreviation."""
+def _split(paragraph: str, opening: bool = False) -> list[tuple[int, str]]:
+    """Sentences of one paragraph; never inside an open quotation, never after an abbreviation. Only in the
+    ``opening`` paragraph is a short first line a headline of its own: elsewhere it is a hard-wrapped line."""
     pieces: list[tuple[int, str]] = []
     begin = 0
     for match in _END.finditer(paragraph):
@@ -129,7 +132,7 @@ def _split(paragraph: str) -> list[tuple[int, str]]:
     result: list[tuple[int, str]] = []
     for start, piece in pieces:
         lines = piece.split("\n")
-        if len(lines) > 1 and _looks_like_headline(lines[0].strip()) and start == 0:
+        if opening and len(lines) > 1 and _looks_like_headline(lines[0].strip()) and start == 0:
             result.append((start, lines[0]))
             rest = piece[len(lines[0]) + 1:]
             result.append((start + len(lines[0]) + 1, rest))
