@@ -372,3 +372,15 @@ def test_focus_projects_only_the_neighbourhood_and_draws_the_same(fixture_kg, tm
     assert outcomes[0] == outcomes[1]
     # a page: drawn from the neighbourhood alone; an error: the whole network's message answers
     assert (around is None) == isinstance(outcomes[0], str)
+
+
+def test_focus_takes_any_name_the_label_rule_takes(kg, tmp_path):
+    """--focus resolves as query -p and suggest --for do (KnowledgeGraph.resolve): Indonesian name, IRI."""
+    from citykg.viz import Selection, visualise
+
+    drawn = {}
+    for name in ("Bandung", "Kota Bandung", "municipality:id-bandung",
+                 "https://w3id.org/citykg/id/municipality/id-bandung"):
+        result = visualise(kg, tmp_path / "focus.html", selection=Selection(focus=name))
+        drawn[name] = (result.nodes, result.edges)
+    assert len(set(drawn.values())) == 1 and drawn["Bandung"][0] > 1

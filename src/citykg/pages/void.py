@@ -10,8 +10,8 @@ from __future__ import annotations
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from ..kg import SUMMARY_CLASSES, KnowledgeGraph
-from ..vocab import CKG, DCTERMS, ID, PREFIXES, RDF, XSD
-from .describe import CITYKG_ROOT, rebase
+from ..vocab import CKG, DCTERMS, ID, RDF, XSD
+from .describe import CITYKG_ROOT, prefixes_for, rebase
 from .view import View
 
 __all__ = ["dataset_description", "DATASET"]
@@ -52,7 +52,7 @@ def dataset_description(kg: KnowledgeGraph, endpoint: str | None = None, base: s
         "Municipalities, their partnerships, agreements, events and officials, each fact in the named graph "
         "of the source that states it.", language="en"))
     add(dataset, VOID + "triples", _n(stats["triples"]))
-    add(dataset, VOID + "uriSpace", Literal(ID))
+    add(dataset, VOID + "uriSpace", Literal(ID if not base else base + ID[len(CITYKG_ROOT):]))
     add(dataset, VOID + "vocabulary", NamedNode(CKG))
     add(dataset, VOID + "rootResource", NamedNode(CITYKG_ROOT + "ontology"))
     for fmt in ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"):
@@ -83,7 +83,7 @@ def dataset_description(kg: KnowledgeGraph, endpoint: str | None = None, base: s
                 if key == "license":
                     add(dataset, DCTERMS + "license", row[key])
     unique = list(dict.fromkeys(rebase(out, base)))
-    prefixes = dict(PREFIXES, void=VOID, dcat=DCAT)
+    prefixes = dict(prefixes_for(base), void=VOID, dcat=DCAT)
     written = serialize(unique, format=RdfFormat.TURTLE, prefixes=prefixes)
     assert written is not None
     return written.decode()

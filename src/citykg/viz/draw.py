@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -100,13 +100,15 @@ def visualise(kg, out: str | Path, network: str = "municipalities", *, graph: nx
     _check_choice("layout", layout, LAYOUTS)
     _check_choice("size", size_by, SIZE_METRICS)
     _check_choice("colour", colour_by, COLOUR_BY)
-    if graph is None:
-        graph = around_focus(kg, network, selection) if selection.focus else None
+    # the focus as a node id, for finding it; the heading keeps the user's words
+    lookup = resolved(kg, selection) if kg is not None and selection.focus else selection
+    if graph is None and selection.focus:
+        graph = around_focus(kg, network, lookup)
     if graph is None:
         graph = load(kg, network)
     name = str(graph.graph.get("name") or network)
     whole = (graph.number_of_nodes(), graph.number_of_edges())
-    chosen = select(graph, selection, name)
+    chosen = select(graph, lookup, name)
     drawn, notice = trim(chosen, max_nodes)
     heading = title or f"citykg: {name} network" + (f" ({selection.describe()})" if selection.describe() else "")
     html, physics = render(drawn, kg=kg, title=heading, layout=layout, size_by=size_by, colour_by=colour_by,
@@ -126,6 +128,16 @@ def load(kg, network: str) -> nx.Graph:
     from ..network.projections import project
 
     return project(kg, network)
+
+
+def resolved(kg, selection: Selection) -> Selection:
+    """The selection with ``--focus`` as the node id of the municipality it names, by the one label rule of
+    every command (KnowledgeGraph.resolve: any language, "Name, Country"; an ambiguous name raises with the
+    candidates). A focus that names no municipality (a person of the actors network) is left as given."""
+    from ..vocab import CKG, compact
+
+    found = kg.resolve(CKG + "Municipality", selection.focus or "")
+    return replace(selection, focus=compact(found[0])) if found else selection
 
 
 def around_focus(kg, network: str, selection: Selection) -> nx.Graph | None:
