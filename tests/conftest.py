@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,3 +110,16 @@ def select(kg: KnowledgeGraph, sparql: str, **bindings) -> list[dict[str, str]]:
     result = kg.query(sparql, bindings)
     names = [v.value for v in result.variables]
     return [{name: term_text(row[name]) for name in names} for row in result]
+
+
+def answers_http(url: str, process: subprocess.Popen, seconds: float, pause: float = 0.1) -> bool:
+    """Whether a server started as ``process`` answers ``url`` within ``seconds`` (False when it ends or the
+    time is up): how the tests wait for oxigraph serve and Virtuoso to listen."""
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return True
+        except OSError:
+            time.sleep(pause)
+    return False

@@ -9,8 +9,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from citykg import KnowledgeGraph
 from citykg.errors import UsageError
 from citykg.query.remote import RemoteError
 
-from .conftest import run_cli
+from .conftest import answers_http, run_cli
 from .test_server import start_server
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
@@ -42,15 +40,7 @@ def oxigraph(tmp_path_factory) -> Iterator[str]:
     process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
                                 "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=5).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.1)
+        assert answers_http(base + "/query?query=ASK%7B%7D", process, 30), f"oxigraph serve did not start on {base}"
         yield base
     finally:
         process.terminate()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +18,7 @@ import pytest
 from citykg import KnowledgeGraph
 from citykg.query.remote import RemoteError
 
-from .conftest import copy_project, run_cli
+from .conftest import answers_http, copy_project, run_cli
 from .test_remote import answers, catalogue_params, free_port
 
 PACKAGE = "virtuoso-opensource"
@@ -92,17 +90,10 @@ def running_virtuoso(folder: Path, max_rows: int = MAX_ROWS, max_sorted: int = M
     process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=5).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log = (folder / "virtuoso.log").read_text(errors="replace")[-500:] \
-                        if (folder / "virtuoso.log").exists() else ""
-                    pytest.skip(f"Virtuoso did not start on {base}: {log.strip() or 'no log'}")
-                time.sleep(0.2)
+        if not answers_http(base + "/sparql?query=ASK%7B%7D", process, 90, pause=0.2):
+            log = (folder / "virtuoso.log").read_text(errors="replace")[-500:] \
+                if (folder / "virtuoso.log").exists() else ""
+            pytest.skip(f"Virtuoso did not start on {base}: {log.strip() or 'no log'}")
         yield base
     finally:
         process.terminate()
