@@ -209,15 +209,17 @@ def build_lock(path: Path) -> Iterator[None]:
 def write_and_swap(path: Path, quads: Iterable[Quad]) -> Path:
     """Load ``quads`` into a new build directory and make it the store; return the new directory.
 
-    On any failure the new directory is removed and the store link is untouched.
+    On any failure the new directory is removed and the store link is untouched. It holds the build lock,
+    as a build does, so it never races one.
     """
     from pyoxigraph import serialize
 
-    target = new_build_dir(path)
     data = serialize(quads, format=RdfFormat.N_QUADS)
     assert data is not None  # serialize() returns the bytes when it is given no output
-    bulk_load_nquads(target, [data])
-    return publish(path, target)
+    with build_lock(path):
+        target = new_build_dir(path)
+        bulk_load_nquads(target, [data])
+        return publish(path, target)
 
 
 def new_build_dir(path: Path) -> Path:
