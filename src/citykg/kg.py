@@ -23,7 +23,7 @@ from .build.pipeline import BuildReport, Progress, build, check
 from .errors import AmbiguousLabelError, QueryError, UsageError
 from .labels import LABEL_INDEX, LabelIndex, normalise
 from .project import SEED_KINDS, Project
-from .query.catalogue import CatalogueQuery, bind, load_catalogue, with_values
+from .query.catalogue import CatalogueQuery, bind, load_catalogue, with_rows, with_values
 from .store import EmbeddedStore, QueryResult, Term
 from .vocab import CKG, PREFIXES, compact
 
@@ -51,7 +51,6 @@ _LABELS = """SELECT ?class ?x ?label WHERE {
 
 #: A node's own names, and those of its country and province, by which "Name, Place" picks among homonyms.
 _PLACES = """SELECT ?x ?what ?label WHERE {
-  VALUES ?x {}
   { ?x rdfs:label ?label BIND("name" AS ?what) }
   UNION { ?x ckg:inCountry ?place . ?place rdfs:label|skos:altLabel|ckg:iso2 ?label BIND("country" AS ?what) }
   UNION { ?x ckg:inProvince|<https://schema.org/containedInPlace> ?place .
@@ -216,8 +215,7 @@ class KnowledgeGraph:
         places = {iri: Place(iri) for iri in iris}
         if not iris:
             return places
-        values = " ".join(str(NamedNode(iri)) for iri in iris)  # terms, serialised by pyoxigraph
-        for row in self._select(_PLACES.replace("VALUES ?x {}", f"VALUES ?x {{ {values} }}")):
+        for row in self._select(with_rows(_PLACES, "x", [NamedNode(iri) for iri in iris])):
             places[row["x"].value].add(row["what"].value, row["label"])
         return places
 

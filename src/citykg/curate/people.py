@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal
 
+from ..query.catalogue import with_values
 from .lexicon import DEGREES, HONORIFICS, ROLES
 from .places import MUNICIPALITY, ORGANIZATION, PERSON, Gazetteer
 
@@ -160,7 +161,10 @@ def _person(name: str, role: str, post: str | None, post_text: str, places: Gaze
     return PersonMention(name, label, role, post, post_text, known[0] if len(known) == 1 else None, flags)
 
 
+_SURNAME = """SELECT DISTINCT ?p WHERE {
+  ?p a ckg:Person ; rdfs:label ?l FILTER(STRENDS(LCASE(STR(?l)), LCASE(CONCAT(" ", STR(?s))))) }"""
+
+
 def _people_with_surname(places: Gazetteer, surname: str) -> list[str]:
-    rows = places.kg.query(f"""SELECT DISTINCT ?p WHERE {{ VALUES ?s {{ {Literal(surname)} }}
-        ?p a ckg:Person ; rdfs:label ?l FILTER(STRENDS(LCASE(STR(?l)), LCASE(CONCAT(" ", STR(?s))))) }}""")
+    rows = places.kg.query(with_values(_SURNAME, {"s": Literal(surname)}))
     return sorted(row["p"].value for row in rows)  # type: ignore[union-attr]

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from ..errors import AmbiguousLabelError
 from ..importers.names import slug
 from ..labels import normalise
+from ..query.catalogue import with_rows, with_values
 from ..vocab import CKG, ID, PREFIXES, compact
 from .lexicon import COUNTRY_NAMES
 from .org_names import company_core, short_forms
@@ -30,6 +31,15 @@ __all__ = ["Gazetteer", "Mention"]
 
 MUNICIPALITY, COUNTRY, ORGANIZATION, VENUE, PERSON = (
     CKG + "Municipality", CKG + "Country", CKG + "Organization", CKG + "Venue", CKG + "Person")
+# The gazetteer's questions; every value reaches them as a pyoxigraph term in a VALUES block.
+_ORGANISATION_LABELS = """SELECT ?x ?l WHERE { ?x rdfs:label ?l FILTER(STRSTARTS(STR(?x), ?prefix)) }"""
+_COUNTRY_AND_LABEL = """SELECT ?x ?c ?l WHERE {
+  OPTIONAL { ?x ckg:inCountry ?c } OPTIONAL { ?x rdfs:label ?l FILTER(lang(?l) = "en") } }"""
+_EXISTING = """SELECT ?en ?id ?type ?status WHERE {
+  ?x a ?class OPTIONAL { ?x rdfs:label ?en FILTER(lang(?en) = "en") }
+  OPTIONAL { ?x rdfs:label ?id FILTER(lang(?id) = "id") }
+  OPTIONAL { ?x ckg:partnershipType ?type } OPTIONAL { ?x ckg:status ?status } } LIMIT 1"""
+_PLACES_IN = """SELECT ?x ?l WHERE { ?x ckg:inCountry ?country ; a ckg:Municipality ; rdfs:label|ckg:localName ?l }"""
 _RUN = re.compile(r"[A-Z][\w'’\-]*\.?(?:\s+[A-Z][\w'’\-]*\.?)*")
 _PREFIXES = [("Pemerintah Kota ", "Kota "), ("Pemerintah Kabupaten ", "Kabupaten "), ("Pemkot ", "Kota "),
              ("Pemkab ", "Kabupaten "), ("Kabupaten ", "Kabupaten "), ("Kab. ", "Kabupaten "),
@@ -101,8 +111,7 @@ class Gazetteer:
     def organisation_by_short_form(self, name: str) -> list[str]:
         """"Kadin Kabupaten Bekasi", "Dics Us Korea CO Ltd": an organisation the label rule misses (org_names)."""
         if self._short_forms is None:
-            rows = self.kg.query(f"""SELECT ?x ?l WHERE {{ ?x rdfs:label ?l
-                FILTER(STRSTARTS(STR(?x), "{ID}organization/")) }}""")
+            rows = self.kg.query(with_values(_ORGANISATION_LABELS, {"prefix": Literal(ID + "organization/")}))
             self._short_forms = short_forms((row["x"].value, row["l"].value) for row in rows)  # type: ignore
         folded = normalise(name)
         found = self._short_forms.get(folded) or self._short_forms.get(company_core(name) or "")
@@ -123,16 +132,13 @@ class Gazetteer:
         return self._country_of[iri]
 
     def label(self, iri: str) -> str:
-        """The English label of a node (else any label, else the last part of the IRI)."""
+        """The English label of a node (else the last part of its IRI)."""
         if iri not in self._labels:
             self._fetch([iri])
         return self._labels[iri]
 
     def _fetch(self, iris: list[str]) -> None:
-        values = " ".join(str(NamedNode(iri)) for iri in iris)
-        rows = self.kg.query(f"""SELECT ?x ?c ?l WHERE {{ VALUES ?x {{ {values} }}
-            OPTIONAL {{ ?x ckg:inCountry ?c }} OPTIONAL {{ ?x rdfs:label ?l FILTER(lang(?l) = "en") }}
-            OPTIONAL {{ ?x rdfs:label ?any }} }}""")
+        rows = self.kg.query(with_rows(_COUNTRY_AND_LABEL, "x", [NamedNode(iri) for iri in iris]))
         for iri in iris:
             self._country_of.setdefault(iri, None)
             self._labels.setdefault(iri, "")
@@ -147,10 +153,7 @@ class Gazetteer:
 
     def existing(self, iri: str) -> dict[str, str] | None:
         """What the graph already says of a node the draft also describes (None: the node is new)."""
-        solutions = self.kg.query(f"""SELECT ?en ?id ?type ?status WHERE {{ VALUES ?x {{ {NamedNode(iri)} }}
-            ?x a ?class OPTIONAL {{ ?x rdfs:label ?en FILTER(lang(?en) = "en") }}
-            OPTIONAL {{ ?x rdfs:label ?id FILTER(lang(?id) = "id") }}
-            OPTIONAL {{ ?x ckg:partnershipType ?type }} OPTIONAL {{ ?x ckg:status ?status }} }} LIMIT 1""")
+        solutions = self.kg.query(with_values(_EXISTING, {"x": NamedNode(iri)}))
         row = next(iter(solutions), None)  # type: ignore[arg-type]
         if row is None:
             return None
@@ -160,8 +163,7 @@ class Gazetteer:
     def places_in(self, country: str) -> dict[str, str]:
         """label → municipality IRI for one country (for near spellings)."""
         if country not in self._places_in:
-            rows = self.kg.query(f"""SELECT ?x ?l WHERE {{ ?x ckg:inCountry {NamedNode(country)} ;
-                a ckg:Municipality ; rdfs:label|ckg:localName ?l }}""")
+            rows = self.kg.query(with_values(_PLACES_IN, {"country": NamedNode(country)}))
             self._places_in[country] = {row["l"].value: row["x"].value for row in rows}  # type: ignore[union-attr]
         return self._places_in[country]
 

@@ -2,7 +2,7 @@
 ``citykg suggest --for`` ranks a neighbourhood, so their work grows with the neighbourhood, not the graph
 (issue 10, goal 5: on the full graph within 3× of the seed graph's time).
 
-The nodes reach SPARQL only as pyoxigraph terms in a VALUES block (citykg.network.projections.with_rows),
+The nodes reach SPARQL only as pyoxigraph terms in a VALUES block (citykg.query.catalogue.with_rows),
 the same catalogue queries as the whole projections run, so an ``--endpoint`` answers them too. A tie is
 found from either end: the edge queries list a pair once, with ``?source`` before ``?target``, so a node's
 ties are the rows with it as ``?source`` plus those with it as ``?target``.

@@ -28,7 +28,7 @@ from pyoxigraph import NamedNode
 
 from ..errors import UsageError
 from ..names import NETWORKS
-from ..query.catalogue import mask
+from ..query.catalogue import mask, with_rows
 from ..vocab import compact
 from .files import node_named, read, simple, write  # noqa: F401  (re-exported: citykg.network)
 
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 _INTEGER = ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
 _DECIMAL = ("decimal", "double", "float")
-_WHERE = re.compile(r"(?<![\w?$:])WHERE\s*\{", re.IGNORECASE)
 #: A final ORDER BY of plain variables (which citykg.network.projections.table does in Python).
 _ORDER = re.compile(r"\bORDER\s+BY\s+((?:\?\w+\s*)+)$", re.IGNORECASE)
 
@@ -209,17 +208,6 @@ def table(kg, name: str, values: Mapping[str, Sequence[Term]] | None = None) -> 
             results = [kg.query(text + sparql[order.start():]) for text in texts]
             found = [tuple(solution) for result in results for solution in result]
     return columns, found
-
-
-def with_rows(sparql: str, variable: str, terms: Iterable[Term]) -> str:
-    """``sparql`` with ``VALUES ?variable { t1 t2 … }`` opening its outermost WHERE group, written from the
-    terms' own N-Triples form (pyoxigraph escapes it; a term is never user text), like
-    citykg.query.catalogue.with_values but with a row per term. Works on any SPARQL 1.1 endpoint."""
-    where = _WHERE.search(mask(sparql))
-    if where is None:
-        raise UsageError("A network query must have an explicit 'WHERE {' to be bound to nodes.")
-    block = f"\n  VALUES ?{variable} {{ {' '.join(str(term) for term in terms)} }}"
-    return sparql[:where.end()] + block + sparql[where.end():]
 
 
 def _values_of(bindings: Iterable[tuple[str, Term]]) -> Mapping[str, Sequence[Term]]:

@@ -23,6 +23,7 @@ binding give the same answer; tests check this for every query.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,12 +203,22 @@ def with_values(sparql: str, bound: dict[str, NamedNode | Literal]) -> str:
     """
     if not bound:
         return sparql
+    names = " ".join("?" + name for name in bound)
+    terms = " ".join(str(term) for term in bound.values())
+    return _open_where_with(sparql, " VALUES (" + names + ") { (" + terms + ") }")
+
+
+def with_rows(sparql: str, variable: str, terms: Iterable[NamedNode | Literal]) -> str:
+    """The query with ``VALUES ?variable { t1 t2 … }`` (a row per term) opening its outermost WHERE group:
+    :func:`with_values` for many values of one variable, written the same safe way. Works on any SPARQL 1.1
+    endpoint, unlike pyoxigraph's substitutions (which are also applied only after the pattern is evaluated)."""
+    return _open_where_with(sparql, f" VALUES ?{variable} {{ {' '.join(str(term) for term in terms)} }}")
+
+
+def _open_where_with(sparql: str, block: str) -> str:
     where = _WHERE.search(mask(sparql))
     if where is None:
         raise UsageError("A query with parameters must have an explicit 'WHERE {' for its values to be bound.")
-    names = " ".join("?" + name for name in bound)
-    terms = " ".join(str(term) for term in bound.values())
-    block = " VALUES (" + names + ") { (" + terms + ") }"
     return sparql[:where.end()] + block + sparql[where.end():]
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import networkx as nx
 from pyoxigraph import NamedNode
 
-from ..network.projections import rows, with_rows
-from ..query.catalogue import CatalogueQuery, bind, load_catalogue
+from ..network.projections import rows
+from ..query.catalogue import CatalogueQuery, bind, load_catalogue, with_rows
 from ..vocab import compact
 
 TEMPLATES = Path(__file__).with_name("templates")
