@@ -19,7 +19,6 @@ from typing import IO, TYPE_CHECKING
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Store, serialize
 
-from .build.pipeline import BuildReport, Progress, build, check
 from .errors import AmbiguousLabelError, QueryError, UsageError
 from .labels import LABEL_INDEX, LabelIndex, normalise
 from .project import SEED_KINDS, Project
@@ -28,6 +27,7 @@ from .store import EmbeddedStore, QueryResult, Term
 from .vocab import CKG, PREFIXES, compact
 
 if TYPE_CHECKING:
+    from .build.pipeline import BuildReport, Progress
     from .query.remote import RemoteEndpoint
 
 __all__ = ["KnowledgeGraph", "QueryResult", "Term", "EXPORT_FORMATS", "SUMMARY_CLASSES"]
@@ -100,6 +100,8 @@ class KnowledgeGraph:
         ``seeds_only`` leaves graph/imported/ out: the curated articles alone, in about a second.
         """
         project = dataclasses.replace(self.project, kinds=SEED_KINDS) if seeds_only else self.project
+        from .build.pipeline import build  # not on the path of a query: a build is its own command
+
         report = build(project, progress)
         if isinstance(self.source, EmbeddedStore):
             self.source.reopen()
@@ -108,6 +110,8 @@ class KnowledgeGraph:
 
     def validate(self, progress: Progress | None = None) -> BuildReport:
         """Run every check of a build without touching the store."""
+        from .build.pipeline import check
+
         return check(self.project, progress)[1]
 
     def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> QueryResult:

@@ -13,7 +13,6 @@ child is made only when a limit is asked for: a plain query pays nothing for it.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import threading
 from collections.abc import Callable
@@ -66,6 +65,8 @@ def _detached(error: BaseException) -> BaseException:
 def in_child(work: Callable[[], object], timeout: float):
     """The answer of ``work()`` (a query result, read in full) computed in a child process that is killed
     after ``timeout`` seconds; a CityKGError in the child is raised here with its message and exit code."""
+    import multiprocessing  # only when a --timeout asks for a child
+
     context = multiprocessing.get_context("fork")  # the work is a closure: nothing to pickle, nothing to import
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_serve, args=(work, sender), daemon=True)
