@@ -22,8 +22,8 @@ def test_citykg_query_imports_neither_networkx_nor_pyvis_nor_pyshacl(built_proje
     probe = ("import sys; from citykg.cli.main import main\n"
              "try:\n    main(['query', 'partners', '--format', 'csv'], prog_name='citykg')\n"
              "except SystemExit as end:\n    assert end.code in (0, None), end.code\n"
-             "heavy = sorted(m for m in ('networkx', 'pyvis', 'pyshacl', 'igraph', 'matplotlib', 'rdflib', 'jinja2',\n"
-             "                          'dateparser', 'rapidfuzz', 'h11', 'citykg.build.pipeline') if m in sys.modules)\n"
+             "heavy = sorted(m for m in ('networkx', 'pyvis', 'pyshacl', 'igraph', 'matplotlib', 'rdflib',\n"
+             "    'jinja2', 'dateparser', 'rapidfuzz', 'h11', 'citykg.build.pipeline') if m in sys.modules)\n"
              "print('HEAVY', heavy, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
                           env={"CITYKG_PROJECT": str(built_project), "PATH": "/usr/bin:/bin"})
