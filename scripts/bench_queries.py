@@ -119,8 +119,14 @@ def bench_catalogue(kg: KnowledgeGraph, repeat: int) -> list[tuple]:
 
 SCAN = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 BEFORE = ROOT / "tests" / "data" / "queries-before"
-#: Sorting the 27,134 partnerships by IRI, alone: the floor of a query that lists them all in order.
-SORT_FLOOR = "SELECT ?p WHERE { ?p a ckg:Partnership } ORDER BY ?p"
+#: What any whole-graph list or network pays in pyoxigraph before its own work, each timed in the same run:
+#: sorting the partnerships by IRI in the store; joining each partnership's partners pairwise (the first
+#: step of every network query), only counted; reading each (partnership, partner) row into Python.
+FLOORS = {
+    "sort the partnerships by IRI (store)": "SELECT ?p WHERE { ?p a ckg:Partnership } ORDER BY ?p",
+    "count the partner pairs (join)": "SELECT (COUNT(*) AS ?n) WHERE { ?p ckg:partner ?x , ?y }",
+    "read every (partnership, partner) row": "SELECT ?p ?x WHERE { ?p ckg:partner ?x }",
+}
 
 
 
@@ -272,10 +278,16 @@ def report_world(world, floor, binding, served, cold, heavy, kg: KnowledgeGraph)
         before = f"{old:.1f}" if old == old else "—"
         lines.append(f"| {name} | {answer} | {ms:.1f} | {scan:.1f} | {ms / scan:.1f}× | "
                      f"{'yes' if ms <= 2 * scan else 'no'} | {before} | {speedup} |")
-    lines += ["", f"{within} of {len(world)} queries within 2× a scan. What is left in the others is mostly "
-              f"ORDER BY over tens of thousands of rows: sorting the 27,134 partnerships by IRI alone "
-              f"(`{SORT_FLOOR}`) takes {floor:.0f} ms here, because pyoxigraph 0.5.13 decodes both terms from the "
-              "store at every comparison.", "",
+    scan = statistics.median(scan for _, _, _, scan, _ in world)
+    lines += ["", f"{within} of {len(world)} queries within 2× a scan. The queries marked `# sort: iris` are "
+              "sorted in Python (citykg.query.ordering): pyoxigraph 0.5.13 reads both terms from the store at every "
+              "comparison of its sort. The others over 2× list or aggregate every partnership, and the scan (a "
+              "COUNT, which reads no term) is below what pyoxigraph's on-disk store can do for them: in the same "
+              "run,", "",
+              "| floor | ms | × the scan |", "|---|---:|---:|"]
+    lines += [f"| {what} (`{FLOORS[what]}`) | {ms:.0f} | {ms / scan:.1f}× |" for what, ms in floor.items()]
+    lines += ["", "A query over every partnership pays the join floor at least once, and one that lists them pays "
+              "the read floor for each of its columns; no order of its patterns goes below these.", "",
               "## Binding a parameter: `partners` (Bandung), median ms", "",
               "| VALUES block (what citykg does) | pyoxigraph substitutions | IRI pasted in as text |",
               "|---:|---:|---:|",
@@ -346,7 +358,8 @@ def main() -> None:
     store = kg.project.store_path
     load = os.getloadavg()[0]
     world = bench_world(kg, args.before)
-    floor = timed(lambda: list(kg.query(SORT_FLOOR)), 3, warm_up=False)
+    floor = {what: timed(lambda: [tuple(row) for row in kg.query(text)], 3)  # noqa: B023
+             for what, text in FLOORS.items()}
     binding = bench_binding(kg, 5 if args.quick else 21)
     print(binding, file=sys.stderr)
     served = bench_endpoint_catalogue(args.project, store, kg)

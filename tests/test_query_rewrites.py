@@ -21,6 +21,7 @@ import pytest
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
 from citykg import KnowledgeGraph
+from citykg.errors import UsageError
 from citykg.query.catalogue import bind, load_catalogue, load_query, mask, with_values
 from citykg.vocab import ID
 
@@ -151,3 +152,67 @@ def full_kg(tmp_path_factory) -> KnowledgeGraph:
     kg = KnowledgeGraph(project)
     kg.build()
     return kg
+
+
+SORTED_IN_PYTHON = sorted(name for name, query in load_catalogue(REPO / "queries").items() if query.sorts_iris)
+
+
+def assert_sorted_as_the_store_sorts(kg: KnowledgeGraph, name: str) -> int:
+    """``KnowledgeGraph.run`` of a ``# sort: iris`` query (sorted in Python) gives the store's own answer:
+    the same columns, rows and order (up to rows the ORDER BY leaves tied)."""
+    query = kg.catalogue()[name]
+    usable = {key: value for key, value in FIXED.items() if any(p.name == key for p in query.parameters)}
+    names, stored = answer(kg, query.sparql, bind(query, usable, kg.resolve))
+    result = kg.run(name, usable)
+    assert [v.value for v in result.variables] == names
+    sets = set(_IRI_SET.findall(query.sparql))
+    ran = [tuple(" ".join(sorted(row[n].value.split())) if n in sets and row[n] is not None else row[n]
+                 for n in names) for row in result]
+    keys = [names.index(v) for v in order_variables(query.sparql)]
+
+    def ties(rows: list[tuple]) -> list[tuple[tuple, Counter]]:
+        return [(key, Counter(group)) for key, group in groupby(rows, key=lambda row: tuple(row[i] for i in keys))]
+
+    assert ties(ran) == ties(stored)
+    return len(ran)
+
+
+def test_the_network_lists_are_sorted_in_python():
+    assert {"network-municipalities-edges", "network-partners-edges", "partnership-edges"} <= set(SORTED_IN_PYTHON)
+
+
+@pytest.mark.parametrize("name", SORTED_IN_PYTHON)
+def test_sorted_in_python_as_the_store_sorts_on_the_seed_graph(kg, name):
+    assert assert_sorted_as_the_store_sorts(kg, name) > 0
+
+
+@pytest.mark.parametrize("name", SORTED_IN_PYTHON)
+def test_sorted_in_python_as_the_store_sorts_on_a_sample_of_the_full_graph(sample_kg, name):
+    assert_sorted_as_the_store_sorts(sample_kg, name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SORTED_IN_PYTHON)
+def test_sorted_in_python_as_the_store_sorts_on_the_full_graph(full_kg, name):
+    assert assert_sorted_as_the_store_sorts(full_kg, name) > 0
+
+
+def test_a_key_that_is_no_iri_is_sorted_by_the_store(tmp_path):
+    """A query that says ``# sort: iris`` but orders by labels still comes in its ORDER BY's order."""
+    project = copy_project(tmp_path)
+    (project / "queries" / "labels.rq").write_text(
+        "# title: Labels\n# sort: iris\nSELECT ?label WHERE { ?m a ckg:Municipality ; rdfs:label ?label }\n"
+        "ORDER BY ?label\n", encoding="utf-8")
+    kg = KnowledgeGraph(project)
+    kg.build()
+    labels = [row["label"].value for row in kg.run("labels")]
+    assert len(labels) > 10
+    assert labels == sorted(labels)
+
+
+def test_a_sort_header_takes_one_value(tmp_path):
+    path = tmp_path / "bad.rq"
+    path.write_text("# title: Bad\n# sort: labels\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(UsageError) as raised:
+        load_query(path)
+    assert str(raised.value) == f"{path}:2: '# sort:' takes one value, 'iris' (the ORDER BY keys are IRIs)."

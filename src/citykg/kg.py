@@ -152,9 +152,25 @@ class KnowledgeGraph:
         query = queries[name]
         text = with_values(query.sparql, bind(query, params or {}, self.resolve))
         try:
+            if query.sorts_iris and isinstance(self.source, EmbeddedStore):
+                return self._sorted_in_python(text)
             return self.query(text)
         except QueryError as error:
             raise QueryError(f"{query.path}: {error}") from None
+
+    def _sorted_in_python(self, sparql: str) -> QueryResult:
+        """A query whose final ORDER BY keys are IRIs, sorted here instead of by the store (citykg.query.ordering:
+        pyoxigraph's sort reads the terms from disk at every comparison)."""
+        from .query.ordering import sorted_by_iris, split_order
+
+        split = split_order(sparql)
+        if split is not None:
+            unordered = self.query(split[0])
+            if isinstance(unordered, QuerySolutions):
+                ordered = sorted_by_iris(unordered, split[1])
+                if ordered is not None:
+                    return ordered
+        return self.query(sparql)
 
     def _select(self, sparql: str, bindings: dict[str, Term] | None = None) -> QuerySolutions:
         """Run one of the façade's own SELECT queries."""

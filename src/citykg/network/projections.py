@@ -19,7 +19,6 @@ shared-sectors     municipalities; an edge when they share a sector, weight = sh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,8 @@ from pyoxigraph import NamedNode
 
 from ..errors import UsageError
 from ..names import NETWORKS
-from ..query.catalogue import mask, with_rows
+from ..query.catalogue import with_rows
+from ..query.ordering import split_order
 from ..vocab import compact
 from .files import node_named, read, simple, write  # noqa: F401  (re-exported: citykg.network)
 
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 
 _INTEGER = ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
 _DECIMAL = ("decimal", "double", "float")
-#: A final ORDER BY of plain variables (which citykg.network.projections.table does in Python).
-_ORDER = re.compile(r"\bORDER\s+BY\s+((?:\?\w+\s*)+)$", re.IGNORECASE)
 
 
 def project(kg, name: str) -> nx.Graph:
@@ -191,8 +189,8 @@ def table(kg, name: str, values: Mapping[str, Sequence[Term]] | None = None) -> 
     if name not in queries:
         kg.run(name)  # raises the catalogue's own message for an unknown name
     sparql = queries[name].sparql
-    order = _ORDER.search(mask(sparql))
-    unordered = sparql[:order.start()] if order else sparql
+    split = split_order(sparql)
+    unordered, keys = split if split else (sparql, [])
     texts = [with_rows(unordered, variable, terms) for variable, terms in values.items() if terms] \
         if values else [unordered]
     results = [kg.query(text) for text in texts]
@@ -200,12 +198,12 @@ def table(kg, name: str, values: Mapping[str, Sequence[Term]] | None = None) -> 
         return {}, []
     columns = {variable.value: i for i, variable in enumerate(results[0].variables)}
     found = [tuple(solution) for result in results for solution in result]
-    if order:
-        keys = [columns[variable.lstrip("?")] for variable in order.group(1).split()]
-        if all(isinstance(row[k], NamedNode) for row in found for k in keys):
-            found.sort(key=lambda row: tuple(row[k].value for k in keys))
+    if keys:
+        at = [columns[variable] for variable in keys]
+        if all(isinstance(row[k], NamedNode) for row in found for k in at):
+            found.sort(key=lambda row: tuple(row[k].value for k in at))
         else:  # a key that is not an IRI: let the store order it, as the query says
-            results = [kg.query(text + sparql[order.start():]) for text in texts]
+            results = [kg.query(text + sparql[len(unordered):]) for text in texts]
             found = [tuple(solution) for result in results for solution in result]
     return columns, found
 
