@@ -175,6 +175,12 @@ def commands_page(store: Path, seed: Path | None, repeat: int, date: str, argv: 
             full = median_of(repeat, command, store, "viz", "--focus", "Bandung", "--out", page)
             small = median_of(repeat, command, seed, "viz", "--focus", "Bandung", "--out", page)
         rows.append(("citykg viz --focus Bandung, full graph", full, "the same on the seed graph", small, "≤ 3", "5"))
+        with tempfile.TemporaryDirectory() as folder:
+            page = str(Path(folder) / "focus.html")
+            every = ("viz", "--network", "full", "--focus", "Bandung", "--out", page)
+            full, small = median_of(repeat, command, store, *every), median_of(repeat, command, seed, *every)
+        rows.append(("citykg viz --network full --focus Bandung, full graph", full, "the same on the seed graph",
+                     small, "≤ 3", "5"))
     loads.append(os.getloadavg()[0])
 
     lines = ["# Network commands at world scale (issue 10)", "",

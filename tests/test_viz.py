@@ -384,3 +384,32 @@ def test_focus_takes_any_name_the_label_rule_takes(kg, tmp_path):
         result = visualise(kg, tmp_path / "focus.html", selection=Selection(focus=name))
         drawn[name] = (result.nodes, result.edges)
     assert len(set(drawn.values())) == 1 and drawn["Bandung"][0] > 1
+
+
+@pytest.mark.parametrize("selection", [
+    Selection(focus="Bandung"), Selection(focus="Petaling Jaya", depth=2), Selection(focus="person:yana-mulyana"),
+    Selection(focus="Bandung", sector="education"), Selection(focus="Kawasaki", depth=3, country="Japan"),
+])
+def test_full_network_focus_projects_only_the_neighbourhood_and_draws_the_same(kg, tmp_path, selection):
+    """viz --network full --focus asks for the nodes within --depth ties only (parties and events), and
+    draws what the whole full network gives: the same nodes and ties with the same attributes (the page
+    may list them in another order), or the same error."""
+    from citykg.viz.data import full
+    from citykg.viz.draw import around_focus, resolved, select
+
+    lookup = resolved(kg, selection)
+    around, whole = around_focus(kg, "full", lookup), full(kg)
+    assert around is not None and around.number_of_nodes() < whole.number_of_nodes()
+
+    def drawn(graph):
+        try:
+            chosen = select(graph, lookup, "full")
+        except UsageError as error:
+            return str(error)
+        return (dict(chosen.nodes(data=True)),
+                {frozenset(edge): data for *edge, data in chosen.edges(data=True)})
+
+    assert drawn(around) == drawn(whole)
+    assert isinstance(drawn(whole), tuple) or "sector" in drawn(whole)
+    result = visualise(kg, tmp_path / "p.html", "full", selection=selection)
+    assert result.nodes > 1

@@ -25,6 +25,8 @@ MAX_SOURCES = 20
 MAX_QUOTES = 12
 #: Up to this many entities, their sources and quotes are asked for with the entities bound (a VALUES block).
 BOUND_ENTITIES = 500
+#: The ties of the full network: partnerships between parties, and events to who took part or hosted.
+EDGE_QUERIES = ("viz-full-partnerships", "viz-full-events")
 
 
 @lru_cache(maxsize=1)
@@ -32,20 +34,39 @@ def queries() -> dict[str, CatalogueQuery]:
     return load_catalogue(TEMPLATES)
 
 
-def run(kg, name: str, params: dict[str, str] | None = None, entities: set[str] | None = None):
-    """Run a template; ``entities`` (IRIs) restricts ``?entity`` with a VALUES block of those IRIs as terms."""
+def run(kg, name: str, params: dict[str, str] | None = None, entities: set[str] | None = None,
+        variable: str = "entity"):
+    """Run a template; ``entities`` (IRIs) restricts ``?variable`` with a VALUES block of those IRIs as terms."""
     query = queries()[name]
     sparql = query.sparql
     if entities is not None:
-        sparql = with_rows(sparql, "entity", [NamedNode(iri) for iri in sorted(entities)])
+        sparql = with_rows(sparql, variable, [NamedNode(iri) for iri in sorted(entities)])
     return kg.query(sparql, bind(query, params or {}, kg.resolve))
 
 
-def full(kg) -> nx.Graph:
+def full_around(kg, start: str, depth: int) -> nx.Graph:
+    """The full network restricted to the nodes within ``depth`` ties of ``start`` (an IRI) and every tie
+    among them, from queries bound to those nodes (``viz --network full --focus``: work that grows with the
+    answer, issue 10). A tie is found from either end, so each hop asks for the frontier as ``?source`` and
+    as ``?target``."""
+    ball = frontier = {start}
+    for _hop in range(depth):
+        found = {row[end] for name in EDGE_QUERIES for variable in ("source", "target")
+                 for row in _plain(run(kg, name, entities=frontier, variable=variable))
+                 for end in ("source", "target")}
+        frontier = found - ball
+        if not frontier:
+            break
+        ball = ball | frontier
+    return full(kg, ball)
+
+
+def full(kg, only: set[str] | None = None) -> nx.Graph:
     """Every party to a partnership or an event, and every event: partnerships tie parties (several of
-    one pair make one edge, as in the municipalities network), events tie to who took part or hosted."""
+    one pair make one edge, as in the municipalities network), events tie to who took part or hosted.
+    ``only`` (IRIs): just these nodes and the ties among them."""
     graph: nx.Graph[str] = nx.Graph(name="full")
-    for row in rows(run(kg, "viz-full-nodes")):
+    for row in rows(run(kg, "viz-full-nodes", entities=only, variable="node")):
         node = compact(row["node"])
         kind = _local(row.get("type"))
         attributes: dict[str, Any] = {"iri": row["node"], "label": row.get("label") or node, "type": kind,
@@ -60,7 +81,9 @@ def full(kg) -> nx.Graph:
             attributes["proposed"] = "planned, not reported as happened"
         graph.add_node(node, **attributes)
     merged: dict[tuple[str, str], dict[str, set[str]]] = {}
-    for row in rows(run(kg, "viz-full-edges")):
+    ties = [row for name in EDGE_QUERIES for row in rows(run(kg, name, entities=only, variable="source"))
+            if only is None or row["target"] in only]
+    for row in sorted(ties, key=lambda row: (row["source"], row["target"], row["relation"])):
         a, b = compact(row["source"]), compact(row["target"])
         for node in (a, b):
             if node not in graph:  # a partner of a kind the node query leaves out (never expected)

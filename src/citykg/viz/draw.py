@@ -141,16 +141,16 @@ def resolved(kg, selection: Selection) -> Selection:
 
 
 def around_focus(kg, network: str, selection: Selection) -> nx.Graph | None:
-    """The municipalities network only as far as ``--focus`` and ``--depth`` reach (issue 10: work that
-    grows with the answer), or None where the whole projection must answer: another network, or a focus
-    that does not name exactly one municipality (the whole network's messages then say why).
+    """The municipalities or the full network only as far as ``--focus`` and ``--depth`` reach (issue 10:
+    work that grows with the answer), or None where the whole projection must answer: another network, or
+    a focus that names no single municipality and is no IRI (the whole network's messages then say why).
 
     The filters only remove ties, so the ego graph of the filtered network lies within this neighbourhood
     and is the same; what differs is that the totals of VizResult count the neighbourhood, not the graph.
     Where the selection fails on the neighbourhood (a sector none of its ties has, a label in another
     language), the whole network is projected, so that the message is the one it gives.
     """
-    if network != "municipalities" or not selection.focus:
+    if network not in ("municipalities", "full") or not selection.focus:
         return None
     from ..query.catalogue import expand
     from ..vocab import CKG
@@ -159,9 +159,14 @@ def around_focus(kg, network: str, selection: Selection) -> nx.Graph | None:
     found = [iri.value] if iri is not None else kg.resolve(CKG + "Municipality", selection.focus)
     if len(found) != 1:
         return None
-    from ..network.neighbourhood import municipalities_around
+    if network == "full":
+        from .data import full_around
 
-    graph = municipalities_around(kg, found, selection.depth)
+        graph = full_around(kg, found[0], selection.depth)
+    else:
+        from ..network.neighbourhood import municipalities_around
+
+        graph = municipalities_around(kg, found, selection.depth)
     try:
         select(graph, selection, network)
     except UsageError:  # a filter or a label the neighbourhood cannot judge: the whole network's message
