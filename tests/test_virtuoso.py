@@ -182,6 +182,20 @@ def test_construct_on_virtuoso_gets_rdf(pushed, built_project):
                                    "<https://w3id.org/citykg/id/municipality/kr-daegu> .")
 
 
+def test_a_construct_virtuoso_may_have_cut_is_an_error_not_a_short_graph(pushed, built_project):
+    """Virtuoso cuts a CONSTRUCT at its row cap and says nothing (no X-SPARQL-MaxRows): an answer as large
+    as the cap a SELECT reveals is refused, never written out as the whole graph."""
+    done = run_cli("query", "--endpoint", pushed, "-e", "CONSTRUCT WHERE { ?p ckg:partner ?x }", "--format", "nt",
+                   project=built_project)
+    assert done.code == 1 and "Traceback" not in done.stderr and done.stdout == ""
+    message = done.stderr.strip().splitlines()[0]
+    assert message.startswith(f"Error: {pushed} answered the CONSTRUCT with ")
+    assert message.endswith(f"as many as its row cap of {MAX_ROWS} (header X-SPARQL-MaxRows on a SELECT) or more, "
+                            "and it does not say when it cuts a CONSTRUCT, which citykg cannot fetch page by page: "
+                            "the answer may be cut. Raise the server's row cap, narrow the query, or ask for the "
+                            "same as a SELECT (citykg fetches those in pages).")
+
+
 def test_a_cut_answer_that_cannot_be_paged_is_an_error_naming_the_cap(pushed, built_project):
     done = run_cli("query", "--endpoint", pushed, "-e", "SELECT ?s WHERE { ?s a ckg:Sector } LIMIT 20",
                    project=built_project)

@@ -76,12 +76,27 @@ class RemoteEndpoint:
         result = _parse(answer, self.endpoint)
         cap = _cap(answer.headers)
         if cap is None:
+            if isinstance(result, list) and result and query_form(text) == "CONSTRUCT":
+                self._check_construct(len(result))
             return result
         if isinstance(result, QuerySolutions):
             return self._pages(text, [v.value for v in result.variables], cap)
         if isinstance(result, list) and len(result) < cap[0]:
             return result  # Virtuoso's header on an answer below its cap
         raise TruncatedError(_cut(self.endpoint, cap, "only a SELECT can be fetched page by page"))
+
+    def _check_construct(self, size: int) -> None:
+        """Virtuoso cuts a CONSTRUCT at its row cap without a word (no X-SPARQL-MaxRows, unlike a SELECT),
+        so an answer of ``size`` triples is only taken as whole once a SELECT of ``size + 1`` rows shows
+        that the server has no cap at or below ``size``."""
+        probe = self._post(f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {size + 1}", RESULTS_ACCEPT)
+        cap = _cap(probe.headers)
+        if cap is not None and cap[0] <= size:
+            raise TruncatedError(
+                f"{self.endpoint} answered the CONSTRUCT with {size:,} triples, as many as its row cap of "
+                f"{cap[0]:,} (header {cap[1]} on a SELECT) or more, and it does not say when it cuts a "
+                "CONSTRUCT, which citykg cannot fetch page by page: the answer may be cut. Raise the server's "
+                "row cap, narrow the query, or ask for the same as a SELECT (citykg fetches those in pages).")
 
     def named_graphs(self) -> list[NamedNode]:
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
