@@ -85,6 +85,11 @@ def answer(kg: KnowledgeGraph, sparql: str, bound: dict) -> tuple[list[str], lis
     return names, [tuple(cell(name, row[name]) for name in names) for row in result]
 
 
+def ties(rows: list[tuple], keys: list[int]) -> list[tuple[tuple, Counter]]:
+    """The rows grouped by their ORDER BY keys, in order: rows a key leaves tied may come in any order."""
+    return [(key, Counter(group)) for key, group in groupby(rows, key=lambda row: tuple(row[i] for i in keys))]
+
+
 def assert_same_answer(kg: KnowledgeGraph, name: str, params: dict[str, str]) -> int:
     """The rewritten query and its old text give the same columns, and the same rows in the same order up to
     ties of the old ORDER BY; returns the number of rows (a comparison of nothing proves nothing)."""
@@ -98,10 +103,7 @@ def assert_same_answer(kg: KnowledgeGraph, name: str, params: dict[str, str]) ->
     assert new_names == old_names
     keys = [old_names.index(v) for v in order_variables(old.sparql) if v in old_names]
 
-    def ties(rows: list[tuple]) -> list[tuple[tuple, Counter]]:
-        return [(key, Counter(group)) for key, group in groupby(rows, key=lambda row: tuple(row[i] for i in keys))]
-
-    assert ties(new_rows) == ties(old_rows)
+    assert ties(new_rows, keys) == ties(old_rows, keys)
     return len(old_rows)
 
 
@@ -170,10 +172,7 @@ def assert_sorted_as_the_store_sorts(kg: KnowledgeGraph, name: str) -> int:
                  for n in names) for row in result]
     keys = [names.index(v) for v in order_variables(query.sparql)]
 
-    def ties(rows: list[tuple]) -> list[tuple[tuple, Counter]]:
-        return [(key, Counter(group)) for key, group in groupby(rows, key=lambda row: tuple(row[i] for i in keys))]
-
-    assert ties(ran) == ties(stored)
+    assert ties(ran, keys) == ties(stored, keys)
     return len(ran)
 
 
