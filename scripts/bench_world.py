@@ -26,9 +26,10 @@ _NODES = """
 PREFIX ckg: <https://w3id.org/citykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
-SELECT ?m ?label ?iso2 ?lat ?long WHERE {
+SELECT ?m ?label ?iso2 ?lat ?long ?province WHERE {
   ?m a ckg:Municipality ; rdfs:label ?label ; ckg:inCountry/ckg:iso2 ?iso2 .
   OPTIONAL { ?m geo:lat ?lat ; geo:long ?long }
+  OPTIONAL { ?m ckg:inProvince/rdfs:label ?province }
 }"""
 _PARTNERS = """
 PREFIX ckg: <https://w3id.org/citykg/ontology#>
@@ -57,8 +58,11 @@ def main() -> None:
     store = _load(args.imported)
     nodes: dict[str, dict] = {}
     for row in _select(store, _NODES):
-        node = nodes.setdefault(row["m"].value, {"labels": set(), "iso2": row["iso2"].value, "pos": None})
+        node = nodes.setdefault(row["m"].value, {"labels": set(), "iso2": row["iso2"].value, "pos": None,
+                                                 "province": None})
         node["labels"].add(row["label"].value)
+        if row["province"] is not None:
+            node["province"] = row["province"].value
         if row["lat"] is not None:
             node["pos"] = (float(row["lat"].value), float(row["long"].value))
     partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -73,7 +77,8 @@ def main() -> None:
         node = nodes[iri]
         position = "no position" if node["pos"] is None else f"{node['pos'][0]:.4f}, {node['pos'][1]:.4f}"
         flag = "  OUTSIDE ITS COUNTRY" if iri in outside else ""
-        print(f"\n{number}. {iri.rsplit('/', 1)[1]}: {' / '.join(sorted(node['labels']))} ({node['iso2']}), "
+        where = f"{node['province']}, {node['iso2']}" if node["province"] else node["iso2"]
+        print(f"\n{number}. {iri.rsplit('/', 1)[1]}: {' / '.join(sorted(node['labels']))} ({where}), "
               f"{position}{flag}")
         for other, graphs in sorted(partners[iri].items()):
             known = nodes.get(other)

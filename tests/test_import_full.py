@@ -5,14 +5,16 @@ its sources. Also: the committed graph/imported/ is what the importers make from
 from __future__ import annotations
 
 import pytest
+from pyoxigraph import NamedNode
 
 from citykg import KnowledgeGraph
+from citykg.errors import AmbiguousLabelError
 from citykg.importers.hekman import import_hekman
 from citykg.importers.wikidata import import_wikidata
 from citykg.project import Project
-from citykg.vocab import compact
+from citykg.vocab import ID, compact
 
-from .conftest import REPO, copy_project, select
+from .conftest import REPO, copy_project, run_cli, select
 
 pytestmark = pytest.mark.slow
 
@@ -79,6 +81,50 @@ def test_committed_imports_are_what_the_importers_make(tmp_path_factory, name):
     project = _regenerated(tmp_path_factory)
     assert (project.root / "graph" / "imported" / name).read_bytes() == \
         (REPO / "graph" / "imported" / name).read_bytes()
+
+
+MUNICIPALITY = "https://w3id.org/citykg/ontology#Municipality"
+
+
+@pytest.mark.parametrize(("label", "candidates"), [
+    ("Portland", {"municipality:us-portland": "Portland, Oregon, United States",
+                  "municipality:us-portland-2": "Portland, United States"}),
+    ("Kansas City", {"municipality:us-kansas-city": "Kansas City, Missouri, United States",
+                     "municipality:us-kansas-city-ks": "Kansas City, Kansas, United States"}),
+    ("Rochester", {"municipality:us-rochester": "Rochester, United States",
+                   "municipality:us-rochester-mn": "Rochester, Minnesota, United States"}),
+    ("Cambridge", {"municipality:gb-cambridge": "Cambridge, United Kingdom",
+                   "municipality:us-cambridge": "Cambridge, United States",
+                   "municipality:us-cambridge-mn": "Cambridge, Minnesota, United States"}),
+    ("Columbus", {"municipality:us-columbus": "Columbus, United States",
+                  "municipality:us-columbus-ga": "Columbus, Georgia, United States",
+                  "municipality:us-columbus-in": "Columbus, Indiana, United States"}),
+])
+def test_the_named_homonyms_are_split_and_each_name_lists_its_towns(full, label, candidates):
+    with pytest.raises(AmbiguousLabelError) as raised:
+        full.resolve(MUNICIPALITY, label)
+    assert dict(raised.value.candidates) == candidates
+
+
+@pytest.mark.parametrize(("label", "node", "partner", "not_partner"), [
+    ("Portland, Oregon", "us-portland", "jp-sapporo", "gr-mytilene"),
+    ("Kansas City, Kansas", "us-kansas-city-ks", "ie-limerick", "tz-arusha"),
+    ("Kansas City, Missouri", "us-kansas-city", "tz-arusha", "ie-limerick"),
+    ("Rochester, Minnesota", "us-rochester-mn", "np-kathmandu", "fr-rennes"),
+    ("Cambridge, Minnesota", "us-cambridge-mn", "se-rattvik", "jp-tsukuba"),
+])
+def test_a_homonym_picked_by_its_state_has_its_own_partners(full, label, node, partner, not_partner):
+    assert full.resolve(MUNICIPALITY, label) == [f"https://w3id.org/citykg/id/municipality/{node}"]
+    found = {row["partner"] for row in select(full, "SELECT ?m ?partner WHERE { ?p ckg:partner ?m , ?partner "
+                                              "FILTER(?partner != ?m) }", m=NamedNode(ID + "municipality/" + node))}
+    assert f"municipality:{partner}" in found and f"municipality:{not_partner}" not in found
+
+
+def test_the_cli_lists_the_portlands_and_exits_2(full):
+    result = run_cli("query", "partners", "-p", "city=Portland", project=full.project.root)
+    assert result.code == 2
+    assert "municipality:us-portland  (Portland, Oregon, United States)" in result.stderr
+    assert "municipality:us-portland-2  (Portland, United States)" in result.stderr
 
 
 _REGENERATED: list[Project] = []

@@ -14,11 +14,12 @@ from pathlib import Path
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from ..vocab import CKG, DCTERMS, ID, OWL, PREFIXES, RDF, RDFS, XSD
+from .names import slug
 
-__all__ = ["SourceInfo", "Writer", "decimal_text", "country_iri", "partnership_iri"]
+__all__ = ["SourceInfo", "Writer", "decimal_text", "country_iri", "partnership_iri", "province_iri"]
 
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
-_PREFIX_NAMES = ("ckg", "country", "municipality", "partnership", "source", "rdf", "rdfs", "owl", "xsd",
+_PREFIX_NAMES = ("ckg", "country", "province", "municipality", "partnership", "source", "rdf", "rdfs", "owl", "xsd",
                  "dcterms", "geo", "wd")
 
 
@@ -57,6 +58,11 @@ def country_iri(iso2: str) -> str:
     return f"{ID}country/{iso2.lower()}"
 
 
+def province_iri(iso2: str, name: str) -> str:
+    """``province:{iso2}-{slug}``, as the curated provinces (``province:jp-kanagawa``)."""
+    return f"{ID}province/{iso2.lower()}-{slug(name)}"
+
+
 def partnership_iri(a: str, b: str) -> str:
     """``partnership:{slug}--{slug}`` with the partners' slugs sorted (docs/vocabulary.md)."""
     slugs = sorted(iri.rsplit("/", 1)[1] for iri in (a, b))
@@ -92,6 +98,11 @@ class Writer:
         self.add(iri, RDF + "type", CKG + "Country")
         self.text(iri, CKG + "iso2", iso2)
         self.label(iri, label)
+
+    def province(self, iri: str, iso2: str, label: str) -> None:
+        self.add(iri, RDF + "type", CKG + "Province")
+        self.label(iri, label)
+        self.add(iri, CKG + "inCountry", country_iri(iso2))
 
     def partnership(self, a: str, b: str, label: str, known_types: set[str] | None,
                     labelled: bool) -> str:

@@ -115,6 +115,14 @@ class Gazetteer:
         chord, _ = tree.query(_unit(lat, long))
         return _chord_to_km(float(chord))
 
+    def nearest_in(self, country: str, lat: float, long: float) -> tuple[GazetteerPlace | None, float]:
+        """The nearest listed place of ``country`` and its distance in km (None, inf when it lists none)."""
+        if country not in self._trees:
+            return None, math.inf
+        tree, group = self._trees[country]
+        chord, index = tree.query(_unit(lat, long))
+        return group[int(index)], _chord_to_km(float(chord))
+
     def nearest(self, lat: float, long: float) -> tuple[GazetteerPlace, float]:
         """The nearest listed place of any country, and its distance in km."""
         chord, index = self._all.query(_unit(lat, long))

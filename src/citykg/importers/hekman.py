@@ -17,16 +17,18 @@ from ..errors import UsageError
 from ..project import Project
 from ..vocab import CKG, RDF, XSD
 from .countries import country_code, country_label
-from .emit import SourceInfo, Writer, country_iri, decimal_text, partnership_iri
+from .emit import SourceInfo, Writer, country_iri, decimal_text, partnership_iri, province_iri
 from .gazetteer import gazetteer, geonames_source
 from .known import KnownGraph, read_known
 from .levels import subdivision_level
 from .merges import merge_written_twice
 from .names import parse_name, slug
-from .positions import check_position
+from .positions import check_position, in_state, place_in_state
 from .report import ImportReport
 from .resolve import Entity, Mention, Resolution, Row, resolve
+from .sections import admin1_names, read_sections
 from .splits import read_evidence, split_homonyms
+from .states import split_by_state
 
 __all__ = ["SOURCE", "COUNTRIES_SOURCE", "import_hekman", "read_rows", "OUTPUT", "COUNTRIES_OUTPUT"]
 
@@ -172,8 +174,10 @@ def import_hekman(project: Project, path: Path, coordinates: Path | None = None,
     known = read_known(project)
     resolution = resolve(rows, known.name_index(), report)
     merge_written_twice(resolution, report)
-    if wikidata is not None:
-        split_homonyms(resolution, read_evidence(*wikidata), report)
+    evidence = read_evidence(*wikidata) if wikidata is not None else None
+    split_by_state(resolution, rows, read_sections(rows, gazetteer()), evidence, report)
+    if evidence is not None:
+        split_homonyms(resolution, evidence, report)
     target = project.root / (output or OUTPUT)
     writer, fixes = Writer(SOURCE), Writer(geonames_source("positions"))
     _write_entities(writer, fixes, resolution, known, report)
@@ -194,6 +198,7 @@ def _write_entities(writer: Writer, fixes: Writer, resolution: Resolution, known
                     report: ImportReport) -> None:
     new = 0
     degree = _degree(resolution)
+    provinces: dict[str, tuple[str, str]] = {}
     for entity in resolution.entities.values():
         if entity.curated:
             _write_curated(writer, entity, known, report)
@@ -210,11 +215,21 @@ def _write_entities(writer: Writer, fixes: Writer, resolution: Resolution, known
             report.note("Provinces or regions listed as municipalities (check these)",
                         f"{_compact(entity.iri)} ('{entity.label}', {entity.country}): {level}",
                         ties=degree[entity.iri])
-        position = _checked_position(entity, fixes, report, degree[entity.iri])
+        if entity.province is not None:
+            province = province_iri(entity.country, admin1_names(entity.country)[entity.province])
+            writer.add(entity.iri, CKG + "inProvince", province)
+            provinces[province] = (entity.country, admin1_names(entity.country)[entity.province])
+            position = _position_in_state(entity, fixes, report, degree[entity.iri])
+        else:
+            position = _checked_position(entity, fixes, report, degree[entity.iri])
         if position is not None:
             writer.decimal(entity.iri, _GEO + "lat", position[0])
             writer.decimal(entity.iri, _GEO + "long", position[1])
+    for province, (country, name) in sorted(provinces.items()):
+        writer.province(province, country, name)
     report.counts["municipalities (new)"] = new
+    report.counts["municipalities with a state from the page's sections"] = sum(
+        1 for e in resolution.entities.values() if e.province is not None)
     report.counts["municipalities (curated, matched)"] = len(resolution.entities) - new
 
 
@@ -247,6 +262,27 @@ def _checked_position(entity: Entity, fixes: Writer, report: ImportReport, ties:
     fixes.decimal(entity.iri, _GEO + "long", decimal_text(str(fix.long), -180, 180) or "0.0")
     report.note("Positions outside their country (replaced by GeoNames')", f"{where}; now at {fix.name} "
                 f"({fix.lat:g}, {fix.long:g}, GeoNames {fix.geonameid})", ties=ties)
+    return None
+
+
+def _position_in_state(entity: Entity, fixes: Writer, report: ImportReport, ties: int) -> tuple[str, str] | None:
+    """The geocoded position if it lies in the entity's state; else GeoNames' place of its name there, if one."""
+    state = admin1_names(entity.country)[entity.province or ""]
+    position = entity.position
+    if position is not None and in_state(gazetteer(), entity.country, entity.province or "", *map(float, position)):
+        return position
+    names = sorted({*entity.spellings, *(parse_name(s).base for s in entity.spellings)})
+    fix = place_in_state(gazetteer(), entity.country, entity.province or "", names)
+    was = "had no position" if position is None else f"was geocoded at {position[0]}, {position[1]}, outside {state}"
+    where = f"{_compact(entity.iri)} ('{entity.label}', {state}) {was}"
+    if fix is None:
+        report.note("Positions outside their state (dropped)", f"{where}; GeoNames has no single place of that "
+                    "name there, so the node has no position", ties=ties)
+        return None
+    fixes.decimal(entity.iri, _GEO + "lat", decimal_text(str(fix.lat), -90, 90) or "0.0")
+    fixes.decimal(entity.iri, _GEO + "long", decimal_text(str(fix.long), -180, 180) or "0.0")
+    report.note("Positions in their state (GeoNames')", f"{where}; now at {fix.name}, {state} ({fix.lat:g}, "
+                f"{fix.long:g}, GeoNames {fix.geonameid})", ties=ties)
     return None
 
 

@@ -2,10 +2,12 @@
 
 Wikipedia's lists put first-level subdivisions ("Gansu", "New South Wales", "Győr-Moson-Sopron") and
 districts among the towns. A node is flagged when its name is that of an ISO 3166-2 subdivision of its
-country of a first-level kind (pycountry; "Anhui Sheng" counts as "Anhui") or says it is one ("Osh Region",
-"Akmola Region"), unless GeoNames also lists a populated place of that name there (a city named like its
-province, "Tokyo"). It stays a ``ckg:Municipality``: the lists give no evidence of what it is instead, and
-the report lists each with its ties.
+country of a first-level kind (pycountry; "Anhui Sheng" counts as "Anhui"), or GeoNames' English name of a
+first-level subdivision in a country that has provinces ("East Java": pycountry knows only "Jawa Timur"),
+or says it is one ("Osh Region", "Akmola Region"), unless GeoNames also lists a populated place of that
+name there (a city named like its province, "Tokyo"). It stays a ``ckg:Municipality``: the model does not
+let a ckg:Province be a partner (``ckg:partner`` ranges over ``ckg:Party``, which a province is not), so
+retyping it would break its partnerships; the report lists each with its ties.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from functools import cache
 
 from .gazetteer import Gazetteer
 from .names import slug
+from .subdivisions import admin1_names
 
 __all__ = ["subdivision_level"]
 
@@ -48,6 +51,15 @@ def _subdivisions(country: str) -> dict[str, str]:
     return found
 
 
+@cache
+def _has_provinces(country: str) -> bool:
+    """Whether the country's subdivisions include a kind above a municipality (Slovenia's, Greenland's and Cape
+    Verde's first level is their municipalities: their GeoNames admin1 names are towns)."""
+    import pycountry
+
+    return any(s.type.lower() in _PROVINCE_KINDS for s in pycountry.subdivisions.get(country_code=country) or ())
+
+
 def subdivision_level(gazetteer: Gazetteer, country: str, name: str) -> str | None:
     """Why ``name`` looks like a subdivision rather than a municipality, or None."""
     key = slug(name)
@@ -56,6 +68,9 @@ def subdivision_level(gazetteer: Gazetteer, country: str, name: str) -> str | No
         return None
     if key in _subdivisions(country):
         return f"the name of the ISO 3166-2 subdivision {_subdivisions(country)[key]}"
+    english = {slug(n): code for code, n in admin1_names(country).items()} if _has_provinces(country) else {}
+    if key in english:
+        return f"the English name of the first-level subdivision {country}.{english[key]} (GeoNames)"
     kind = sorted(words & _PROVINCE_WORDS)
     if kind:
         return f"the name says '{kind[0]}'"

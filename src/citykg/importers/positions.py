@@ -14,10 +14,13 @@ from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, GazetteerPlace
 
-__all__ = ["FAR_KM", "PositionCheck", "check_position", "same_state"]
+__all__ = ["FAR_KM", "PositionCheck", "check_position", "same_state", "in_state", "place_in_state"]
 
 #: A position this far from every place of its own country is suspect.
 FAR_KM = 25.0
+
+#: A position farther than this from every place of its country says nothing of its state.
+STATE_KM = 100.0
 
 #: Territories GeoNames files under their own code that the lists file under their state.
 _STATE_OF = {"AX": "FI", "EH": "MA", "PR": "US", "GU": "US", "VI": "US", "AS": "US", "MP": "US", "UM": "US",
@@ -61,3 +64,23 @@ def _unique_place(gazetteer: Gazetteer, country: str, names: list[str]) -> Gazet
         for place in gazetteer.named(name, country):
             found[place.geonameid] = place
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def in_state(gazetteer: Gazetteer, country: str, state: str, lat: float, long: float) -> bool:
+    """Whether GeoNames' nearest place of ``country`` to the position lies in ``state`` (and within STATE_KM:
+    the middle of Hawaii's Big Island is 40 km from any town)."""
+    place, km = gazetteer.nearest_in(country, lat, long)
+    return place is not None and km <= STATE_KM and place.admin1 == state
+
+
+def place_in_state(gazetteer: Gazetteer, country: str, state: str, names: list[str]) -> GazetteerPlace | None:
+    """GeoNames' place of one of ``names`` in ``state``: the only one, or one twenty times the next's size."""
+    found: dict[int, GazetteerPlace] = {}
+    for name in names:
+        for place in gazetteer.named(name, country):
+            if place.admin1 == state:
+                found[place.geonameid] = place
+    ranked = sorted(found.values(), key=lambda p: (-p.population, p.geonameid))
+    if len(ranked) == 1 or (len(ranked) > 1 and ranked[0].population >= 20 * ranked[1].population):
+        return ranked[0]
+    return None

@@ -69,6 +69,7 @@ class Entity:
     spellings: Counter[str] = field(default_factory=Counter)
     coordinates: dict[str, tuple[str, str]] = field(default_factory=dict)
     lines: list[int] = field(default_factory=list)
+    province: str | None = None  # first-level subdivision code (GeoNames' admin1), from the page's sections
 
     @property
     def label(self) -> str:

@@ -20,7 +20,7 @@ from .names import parse_name, slug
 from .report import ImportReport
 from .resolve import Entity, Resolution
 
-__all__ = ["MIN_GROUP", "WikidataEvidence", "read_evidence", "split_homonyms"]
+__all__ = ["MIN_GROUP", "WikidataEvidence", "fits_keys", "move_pairs", "read_evidence", "split_homonyms"]
 
 MIN_GROUP = 2
 SECTION = "Nodes split (one name, several towns: Wikidata's items tell them apart)"
@@ -70,8 +70,8 @@ def split_homonyms(resolution: Resolution, evidence: WikidataEvidence, report: I
         partners[a].add(b)
         partners[b].add(a)
     for entity in sorted(resolution.entities.values(), key=lambda e: e.iri):
-        if entity.curated:
-            continue
+        if entity.curated or entity.province is not None:
+            continue  # a node the page's sections placed: citykg.importers.states weighed its items
         items = evidence.by_key.get(slug(entity.label), [])
         if len(items) < 2:
             continue
@@ -86,14 +86,15 @@ def _groups(entity: Entity, items: list[str], mine: set[str], resolution: Resolu
     explained: dict[str, set[str]] = {}
     for qid in items:
         keys = evidence.partner_keys(qid)
-        explained[qid] = {p for p in mine if _fits(resolution.entities[p], keys)}
+        explained[qid] = {p for p in mine if fits_keys(resolution.entities[p], keys)}
     claims = Counter(p for group in explained.values() for p in group)
     groups = [(qid, {p for p in group if claims[p] == 1}) for qid, group in explained.items()]
     groups = [(qid, group) for qid, group in groups if len(group) >= MIN_GROUP]
     return sorted(groups, key=lambda g: (-len(g[1]), int(g[0][1:])))
 
 
-def _fits(partner: Entity, keys: set[tuple[str | None, str]]) -> bool:
+def fits_keys(partner: Entity, keys: set[tuple[str | None, str]]) -> bool:
+    """Whether one of ``partner``'s spellings is among the names an item's partners go by."""
     for spelling in partner.spellings:
         for key in {slug(spelling), slug(parse_name(spelling).base)}:
             if (None, key) in keys or (partner.country, key) in keys:
@@ -115,6 +116,11 @@ def _split(resolution: Resolution, entity: Entity, groups: list[tuple[str, set[s
         report.note(SECTION, f"{_compact(iri)} split from {_compact(entity.iri)} ('{entity.label}'): {qid}'s partners "
                     f"{', '.join(sorted(resolution.entities[p].label for p in group))}; {groups[0][0]} explains "
                     f"{len(groups[0][1])} others, which stay", ties=len(group))
+    move_pairs(resolution, entity, moved_to)
+
+
+def move_pairs(resolution: Resolution, entity: Entity, moved_to: dict[str, str]) -> None:
+    """Give the pairs of ``entity`` with each partner in ``moved_to`` to the node named there."""
     pairs: dict[tuple[str, str], list[int]] = {}
     for (a, b), lines in resolution.pairs.items():
         other = b if a == entity.iri else a if b == entity.iri else None
