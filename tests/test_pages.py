@@ -11,7 +11,7 @@ import pytest
 import rdflib
 from markupsafe import escape
 from pyld import jsonld
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 from rdflib.compare import isomorphic
 
 from citykg import KnowledgeGraph
@@ -24,9 +24,9 @@ from citykg.pages import (
     negotiate,
     render_ontology,
     render_page,
+    render_search,
     search,
 )
-from citykg.pages.facts import in_force
 
 from .conftest import copy_project
 
@@ -170,15 +170,32 @@ def test_partnership_page_counts_its_sources_and_lists_its_agreement(kg):
     assert "Bandung–Petaling Jaya sister-city MoU (2015)" in page
 
 
-def test_agreement_in_force_follows_signing_date_and_term(kg):
-    signed, term = Literal("2015-11-27", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")), \
-        Literal("P5Y", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#duration"))
-    assert in_force(signed, None, term, datetime.date(2020, 11, 26)) == "yes"
-    assert in_force(signed, None, term, datetime.date(2020, 11, 27)) == "no"
-    assert in_force(Literal("2015", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#gYear")), None, term,
-                    datetime.date(2017, 1, 1)) == "unknown"
-    assert 'class="force yes">yes' in render_page(kg, MOU, today=datetime.date(2019, 1, 1))
-    assert 'class="force no">no' in render_page(kg, MOU, today=datetime.date(2026, 12, 1))
+@pytest.mark.parametrize(("day", "expected"), [("2015-11-26", "no"), ("2015-11-27", "yes"), ("2020-11-26", "yes"),
+                                             ("2020-11-27", "no"), ("2026-12-01", "no")])
+def test_agreement_in_force_is_the_catalogue_querys_answer(kg, day, expected):
+    """Signed 2015-11-27 for five years: in force up to 2020-11-26, on the page as in the catalogue query."""
+    listed = {row["agreement"].value for row in kg.run("agreements-in-force", {"date": day})}
+    assert (MOU in listed) == (expected == "yes")
+    today = datetime.date.fromisoformat(day)
+    assert f'class="force {expected}">{expected}' in render_page(kg, MOU, today=today)
+    assert f'class="force {expected}">{expected}' in render_page(kg, BANDUNG, today=today)
+
+
+def test_an_agreement_the_rule_cannot_place_in_time_is_unknown_not_no(kg, tmp_path: Path):
+    """No signing date (Kadin Bekasi's MoU), or one given only as a year: the catalogue query leaves it
+    out on every day, and the page says it cannot tell."""
+    bekasi = ID + "agreement/id-kadin-kabupaten-bekasi--kr-dics-us--mou"
+    assert 'class="force unknown">unknown' in render_page(kg, bekasi, today=datetime.date(2024, 1, 1))
+    project = copy_project(tmp_path / "project")
+    article = project / "graph" / "sources" / "004-prolite-2023-02-01-bandung-petaling-jaya.trig"
+    text = article.read_text("utf-8")
+    assert 'ckg:signedOn "2015-11-27"^^xsd:date' in text
+    article.write_text(text.replace('ckg:signedOn "2015-11-27"^^xsd:date', 'ckg:signedOn "2015"^^xsd:gYear'), "utf-8")
+    year_only = KnowledgeGraph(project, store=tmp_path / "store")
+    year_only.build()
+    assert not list(year_only.run("agreements-in-force", {"date": "2017-06-01"}))
+    for iri in (MOU, BANDUNG):
+        assert 'class="force unknown">unknown' in render_page(year_only, iri, today=datetime.date(2017, 6, 1))
 
 
 def test_person_and_source_pages(kg):
@@ -191,6 +208,45 @@ def test_person_and_source_pages(kg):
 @pytest.mark.parametrize("text", ["Kota Bandung", "kota  BANDUNG", "Kota Bándung", "bandu"])
 def test_search_finds_a_city_by_any_of_its_names_accents_folded(kg, text):
     assert search(kg, text)[0]["iri"] == BANDUNG
+
+
+HOMONYMS = """
+municipality:jp-hoshimachi-kanagawa a ckg:City ;
+    rdfs:label "Hōshimachi"@en ;
+    ckg:inCountry country:jp ;
+    ckg:inProvince province:jp-kanagawa ;
+    geo:lat "35.4500"^^xsd:decimal ;
+    geo:long "139.6300"^^xsd:decimal .
+
+municipality:jp-hoshimachi-shizuoka a ckg:City ;
+    rdfs:label "Hōshimachi"@en ;
+    ckg:localName "Hoshi-no-machi"@ja ;
+    ckg:inCountry country:jp ;
+    ckg:inProvince province:jp-shizuoka ;
+    geo:lat "34.9700"^^xsd:decimal ;
+    geo:long "138.3800"^^xsd:decimal .
+"""
+
+
+def test_split_homonyms_show_their_province_and_country_on_their_pages_and_in_search(tmp_path: Path):
+    """Two made-up towns of one name in two prefectures: each page says where it is, the search finds both
+    by the name written without its macron, and its hits tell them apart by province."""
+    project = copy_project(tmp_path / "project")
+    places = project / "graph" / "reference" / "places.trig"
+    places.write_text(places.read_text("utf-8") + HOMONYMS, "utf-8")
+    kg = KnowledgeGraph(project, store=tmp_path / "store")
+    kg.build()
+    for slug, province in (("kanagawa", "Kanagawa Prefecture"), ("shizuoka", "Shizuoka Prefecture")):
+        page = render_page(kg, ID + "municipality/jp-hoshimachi-" + slug, "http://127.0.0.1:8000/")
+        assert page is not None
+        assert (f'in <a href="http://127.0.0.1:8000/id/province/jp-{slug}">{province}</a>, '
+                '<a href="http://127.0.0.1:8000/id/country/jp">Japan</a></p>') in page
+    assert [hit["iri"] for hit in search(kg, "HOSHIMACHI")] == [ID + "municipality/jp-hoshimachi-kanagawa",
+                                                                  ID + "municipality/jp-hoshimachi-shizuoka"]
+    assert [hit["iri"] for hit in search(kg, "hoshi-no-MACHI")] == [ID + "municipality/jp-hoshimachi-shizuoka"]
+    hits = render_search(kg, "hoshimachi", "http://127.0.0.1:8000/")
+    assert "Hōshimachi</a> (Kanagawa Prefecture, Japan)" in hits
+    assert "Hōshimachi</a> (Shizuoka Prefecture, Japan)" in hits
 
 
 def test_dataset_description_counts_triples_classes_and_sources(kg):

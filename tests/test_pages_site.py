@@ -3,6 +3,7 @@ fetched from outside, the search box finds a city, and labels with markup print 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -48,6 +49,9 @@ def test_site_writes_pages_twins_search_index_and_void(site):
         assert (site / name).is_file()
     assert (site / "id" / "partnership" / "id-bandung--my-petaling-jaya.html").is_file()
     assert (site / "id" / "municipality" / "my-petaling-jaya.html").is_file()  # a partner of a curated city
+    entries = json.loads((site / "search-index.json").read_text("utf-8"))
+    assert ["Kota Bandung", "kota bandung", "id/municipality/id-bandung.html", "West Java, Indonesia",
+            "Bandung"] in entries  # the place says province and country, so homonyms can be told apart
 
 
 def test_site_refuses_a_file_as_its_folder(tmp_path):

@@ -1,7 +1,7 @@
 """What a page reads that depends only on the build, kept per open store (so per query worker).
 
-The labels of the vocabulary (ontology terms and concepts, countries, provinces, sectors) and the quotes of
-each source are the same on every page, and there are a few hundred of them however many cities the graph
+The labels of the vocabulary (ontology terms and concepts, countries, provinces, sectors) and the label and
+quotes of each source are the same on every page, and there are a few hundred of them however many cities the graph
 holds; reading them once saves a municipality page a third of its index look-ups (docs/bench-pages.md).
 Entities that grow with the data (cities, ties, events, people) are read afresh by every page.
 

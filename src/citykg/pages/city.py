@@ -15,10 +15,12 @@ from importlib.resources import files
 
 from pyoxigraph import Literal, NamedNode
 
-from ..query.catalogue import with_values
+from ..query.catalogue import with_rows, with_values
+from ..vocab import CKG
 from .view import SOURCE_ROOT, View
 
-__all__ = ["ties", "tie_sources", "events", "source_quotes", "query_text"]
+__all__ = ["ties", "tie_sources", "other_sources", "records", "events", "source_quotes", "source_label",
+           "query_text"]
 
 
 @cache
@@ -88,26 +90,53 @@ def _vocabulary_link(view: View, term) -> dict[str, str]:
     return {"iri": term.value, "label": english[0] if english else view.label(term)}
 
 
-def tie_sources(view: View, city: NamedNode) -> tuple[dict[NamedNode, list[NamedNode]], dict[NamedNode, set]]:
-    """The sources that state something about each of the city's partnerships, and the agreements that
-    formalize each, in one query from the city (a ``VALUES`` block of a hundred ties took three times
-    as long, and a query of its own for the agreements as long again)."""
-    found: dict[NamedNode, set[NamedNode]] = {}
-    agreements: dict[NamedNode, set] = {}
+def tie_sources(view: View, city: NamedNode) -> dict[NamedNode, list[NamedNode]]:
+    """The sources that state something about each of the city's partnerships, in one query from the city
+    (a ``VALUES`` block of a hundred ties took three times as long)."""
+    found: dict[NamedNode, list[NamedNode]] = {}
     is_source: dict = {}
-    for tie, agreement, graph in _rows(view, "city-tie-graphs", city=city):
-        graphs = found.setdefault(tie, set())
+    for tie, graph in _rows(view, "city-tie-graphs", city=city):
+        graphs = found.setdefault(tie, [])
         if graph not in is_source:
             is_source[graph] = graph.value.startswith(SOURCE_ROOT)
         if is_source[graph]:
-            graphs.add(graph)
-        if isinstance(agreement, NamedNode):
-            agreements.setdefault(tie, set()).add(agreement)
-    return {tie: sorted(graphs, key=str) for tie, graphs in found.items()}, agreements
+            graphs.append(graph)
+    return {tie: sorted(graphs, key=str) for tie, graphs in found.items()}
+
+
+def other_sources(view: View, nodes) -> set[NamedNode]:
+    """The sources that state something about any of ``nodes`` (the city's events, agreements and posts),
+    in one query of their terms (``sparql/graphs-of.rq``); none when there are no nodes."""
+    wanted = sorted(set(nodes), key=str)
+    if not wanted:
+        return set()
+    rows = view.select(with_rows(query_text("graphs-of"), "node", wanted))
+    return {graph for (graph,) in rows if graph.value.startswith(SOURCE_ROOT)}
+
+
+def records(view: View, city: NamedNode) -> tuple[dict[NamedNode, dict], dict[NamedNode, dict]]:
+    """The city's agreements and posts with the facts their tables show, each a dict of lists of terms by
+    column name (``sparql/city-records.rq``), keyed by the agreement's or the post's term."""
+    agreements: dict[NamedNode, dict] = {}
+    positions: dict[NamedNode, dict] = {}
+    for row in _rows(view, "city-records", city=city):
+        node, table = (row[0], agreements) if row[0] is not None else (row[1], positions)
+        entry = table.setdefault(node, {})
+        for name in _RECORD_COLUMNS:
+            term = row[name]
+            if term is not None:
+                values = entry.setdefault(name, [])
+                if term not in values:
+                    values.append(term)
+    return agreements, positions
+
+
+_RECORD_COLUMNS = ("label", "type", "signed", "from", "until", "term", "person", "role", "attested", "start", "end")
 
 
 def events(view: View, city: NamedNode) -> tuple[list[NamedNode], list[dict]]:
-    """Events with the city or about its ties: date, label, the most specific citykg type, planned or not."""
+    """Events with the city or about its ties: date, label, the citykg type a source states (the most
+    specific: the build infers only ckg:Event and non-citykg superclasses), planned or not."""
     found: dict[NamedNode, dict] = {}
     for row in _rows(view, "city-events", city=city):
         event = row["event"]
@@ -115,7 +144,7 @@ def events(view: View, city: NamedNode) -> tuple[list[NamedNode], list[dict]]:
                                          "proposed": False})
         if row["date"] is not None:
             entry["date"] = min(filter(None, (entry["date"], row["date"].value)))
-        if row["type"] is not None and row["type"] not in entry["types"]:
+        if row["type"] is not None and row["type"] not in entry["types"] and row["type"].value.startswith(CKG):
             entry["types"][row["type"]] = _vocabulary_link(view, row["type"])
         if row["proposed"] is not None and row["proposed"].value == "true":
             entry["proposed"] = True
@@ -138,3 +167,9 @@ def _source_quotes(view: View, source: NamedNode) -> tuple[dict, ...]:
               if isinstance(row["entity"], NamedNode)}
     return tuple({"about": _link(view, entity, label), "quote": quote}
                  for (entity, quote), label in sorted(quotes.items(), key=lambda item: (str(item[0][0]), item[0][1])))
+
+
+def source_label(view: View, source: NamedNode) -> str:
+    """A source's label, kept for the build with its quotes (a source is a document, not an entity that
+    grows with the cities, and every page about one of its entities names it)."""
+    return view.cache.remember("source-label", source, lambda: view.label(source))

@@ -7,20 +7,20 @@ every other entity; each starts from the entity's own term (see :mod:`citykg.pag
 from __future__ import annotations
 
 import datetime
-import re
 
 from pyoxigraph import Literal, NamedNode
 
+from ..query.catalogue import with_rows
 from ..vocab import CKG, DCTERMS, RDF, RDFS
 from . import city
 from .view import View, kind_of
 
-__all__ = ["municipality", "partnership", "agreement", "person", "source", "generic", "in_force", "Link"]
+__all__ = ["municipality", "partnership", "agreement", "person", "source", "generic", "in_force", "place", "Link"]
 
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 #: Entities a source page lists; the large imported data sets state tens of thousands.
 SOURCE_LIMIT = 500
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
+_XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 Link = dict[str, str]
 
@@ -30,6 +30,13 @@ def link(view: View, node, lang: str = "en") -> Link:
     if isinstance(node, NamedNode):
         return {"iri": node.value, "label": view.label(node, lang)}
     return {"iri": "", "label": node.value if isinstance(node, Literal) else str(node)}
+
+
+def place(view: View, node: NamedNode) -> str:
+    """Where a municipality is, as a reader tells homonyms apart: its province, then its country
+    ("Georgia, United States" for one Columbus, "Indiana, United States" for another)."""
+    where = [*view.values(node, CKG + "inProvince"), *view.values(node, CKG + "inCountry")]
+    return ", ".join(view.label(p) for p in where)
 
 
 def _text(term) -> str:
@@ -46,56 +53,50 @@ def _quotes(view: View, nodes) -> list[dict]:
             for node in nodes for src, quote in view.quotes(node)]
 
 
-def in_force(start: Literal | None, end: Literal | None, term: Literal | None, today: datetime.date) -> str:
-    """``yes``, ``no`` or ``unknown``: as the ``agreements-in-force`` query decides it (start is validFrom
-    or the signing date; end is validUntil, else start plus term; no end means open-ended). A start or end
-    given only as a year or month is not a day, so the answer is ``unknown`` rather than a guess."""
-    start_day = _day(start)
-    if start_day is None:
-        return "unknown"
-    end_day = _day(end) if end is not None else _plus(start_day, _text(term)) if term is not None else None
-    if (end is not None or term is not None) and end_day is None:
-        return "unknown"
-    return "yes" if start_day <= today and (end_day is None or today < end_day) else "no"
+def in_force(view: View, agreements: dict[NamedNode, list], today: datetime.date) -> dict[NamedNode, str]:
+    """``yes``, ``no`` or ``unknown`` for each agreement, decided by the catalogue's own rule: the
+    ``agreements-in-force`` query (queries/agreements-in-force.rq) is run for these agreements, so the page
+    and ``citykg query agreements-in-force`` cannot disagree. ``yes``: the query lists it on ``today``.
+    ``no``: it does not, but lists it on one of the agreement's own days (its signing date or start,
+    given as a day), so the rule can place it in time. ``unknown``: neither; the rule cannot tell (a start
+    or end given only as a year or month, or no start at all), and the page does not guess.
 
-
-def _day(value: Literal | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value.value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _plus(day: datetime.date, duration: str) -> datetime.date | None:
-    match = _DURATION.match(duration)
-    if not match or not any(match.groups()):
-        return None
-    years, months, days = (int(g or 0) for g in match.groups())
-    month_index = day.month - 1 + months
-    year, month = day.year + years + month_index // 12, month_index % 12 + 1
-    try:
-        moved = day.replace(year=year, month=month)
-    except ValueError:  # 29 February, or the 31st of a shorter month: the month's last day
-        moved = (day.replace(day=1, year=year, month=month % 12 + 1) - datetime.timedelta(days=1)) \
-            if month != 12 else day.replace(year=year, month=12, day=31)
-    return moved + datetime.timedelta(days=days)
+    ``agreements`` maps each agreement to its ``signedOn`` and ``validFrom`` values, the days probed.
+    """
+    if not agreements:
+        return {}
+    day = Literal(today.isoformat(), datatype=_XSD_DATE)
+    probes = {day.value: day} | {d.value: d for dates in agreements.values() for d in dates
+                                 if isinstance(d, Literal) and d.datatype == _XSD_DATE}
+    rule = view.kg.catalogue()["agreements-in-force"].sparql
+    text = with_rows(with_rows(rule, "agreement", sorted(agreements, key=str)), "date",
+                     [probes[k] for k in sorted(probes)])
+    placed: dict[NamedNode, str] = {}
+    for row in view.select(text):
+        agreement = row["agreement"]
+        if row["date"].value == day.value:
+            placed[agreement] = "yes"
+        else:
+            placed.setdefault(agreement, "no")
+    return {agreement: placed.get(agreement, "unknown") for agreement in agreements}
 
 
 def municipality(view: View, node: NamedNode, today: datetime.date) -> dict:
     """A city's page: names, place, ties (with their partners' facts), agreements, events, officials,
-    sectors, and every quote of every source that states something about it or its ties."""
+    sectors, and every quote of every source that states something about it, its ties, agreements, events
+    or posts. Four queries from the city (``sparql/city-*.rq``), one for the graphs of the agreements,
+    events and posts found (``sparql/graphs-of.rq``) and one of the catalogue's for the agreements in
+    force; the city's own statements were read by :meth:`View.named`."""
     ties, tie_rows = city.ties(view, node)
-    tie_sources, formalized = city.tie_sources(view, node)
-    view.remember_sources(tie_sources)
-    agreements = sorted({a for tie in ties for a in formalized.get(tie, ())}
-                        | set(view.incoming(node, CKG + "signatory")), key=str)
+    tie_sources = city.tie_sources(view, node)
+    agreements, positions = city.records(view, node)
     events, event_rows = city.events(view, node)
-    positions = view.incoming(node, CKG + "postIn")
-    related = [node, *ties, *agreements, *events, *positions]
-    view.prefetch_sources([*agreements, *events, *positions])
-    sources = sorted({s for n in related for s in view.sources(n)}, key=str)
+    sources = set(view.sources(node)) | city.other_sources(view, [*agreements, *positions, *events])
     for row in tie_rows:
-        row["sources"] = len(view.sources(row.pop("node")))
+        graphs = tie_sources.get(row.pop("node"), [])
+        sources.update(graphs)
+        row["sources"] = len(graphs)
+    forced = in_force(view, {a: [*f.get("signed", ()), *f.get("from", ())] for a, f in agreements.items()}, today)
     lat, long = view.value(node, GEO + "lat"), view.value(node, GEO + "long")
     sectors = {s for n in [*ties, *agreements, *events] for s in view.sectors(n)}
     return {
@@ -105,13 +106,44 @@ def municipality(view: View, node: NamedNode, today: datetime.date) -> dict:
         "province": [link(view, p) for p in view.values(node, CKG + "inProvince")],
         "point": (float(lat.value), float(long.value)) if lat is not None and long is not None else None,
         "ties": tie_rows,
-        "agreements": sorted((_agreement_row(view, a, today) for a in agreements), key=lambda a: a["signed"]),
+        "agreements": sorted((_agreement_record(view, a, f, forced[a]) for a, f in sorted(agreements.items(),
+                                                                                          key=lambda i: str(i[0]))),
+                             key=lambda a: a["signed"]),
         "events": event_rows,
-        "officials": sorted((_position_row(view, p) for p in positions),
+        "officials": sorted((_position_record(view, p, f, node) for p, f in positions.items()),
                             key=lambda p: (p["from"], p["person"]["label"])),
         "sectors": _links(view, sectors),
-        "quotes": [{"source": link(view, s), "quotes": city.source_quotes(view, s)} for s in sources],
+        "quotes": [{"source": {"iri": s.value, "label": city.source_label(view, s)},
+                    "quotes": city.source_quotes(view, s)} for s in sorted(sources, key=str)],
     }
+
+
+def _first(found: dict, name: str):
+    """The first of a record's values for ``name`` in IRI / text order (as :meth:`View.value`), or None."""
+    values = found.get(name)
+    return min(values, key=str) if values else None
+
+
+def _agreement_record(view: View, node: NamedNode, found: dict, force: str) -> dict:
+    """An agreement's row from what ``sparql/city-records.rq`` read (the same columns as
+    :func:`_agreement_row`)."""
+    label = _first(found, "label")
+    return {"agreement": {"iri": node.value, "label": label.value if label is not None else view.label(node)},
+            "type": [link(view, t) for t in sorted(found.get("type", ()), key=str)],
+            "signed": _text(_first(found, "signed")), "from": _text(_first(found, "from")),
+            "until": _text(_first(found, "until")), "term": _text(_first(found, "term")), "in_force": force}
+
+
+def _position_record(view: View, node: NamedNode, found: dict, post: NamedNode) -> dict:
+    """A post's row from what ``sparql/city-records.rq`` read (the same columns as :func:`_position_row`)."""
+    person, label = _first(found, "person"), _first(found, "label")
+    dates = {name: _text(_first(found, name)) for name in ("attested", "start", "end")}
+    return {"position": {"iri": node.value, "label": ""},  # the city's officials table names the person, not the post
+            "person": ({"iri": person.value, "label": label.value if label is not None else view.label(person)}
+                       if person is not None else {"iri": "", "label": "?"}),
+            "role": [link(view, r) for r in sorted(found.get("role", ()), key=str)],
+            "post": [link(view, post)],
+            "from": dates["start"] or dates["attested"], "until": dates["end"], "attested": dates["attested"]}
 
 
 def _tie(view: View, tie: NamedNode, seen_from: NamedNode | None) -> dict:
@@ -128,12 +160,11 @@ def _tie(view: View, tie: NamedNode, seen_from: NamedNode | None) -> dict:
 
 
 def _agreement_row(view: View, node: NamedNode, today: datetime.date) -> dict:
-    signed = view.value(node, CKG + "signedOn")
-    start = view.value(node, CKG + "validFrom") or signed
-    end, term = view.value(node, CKG + "validUntil"), view.value(node, CKG + "term")
+    signed, start = view.values(node, CKG + "signedOn"), view.values(node, CKG + "validFrom")
     return {"agreement": link(view, node), "type": [link(view, t) for t in view.values(node, CKG + "agreementType")],
-            "signed": _text(signed), "from": _text(view.value(node, CKG + "validFrom")), "until": _text(end),
-            "term": _text(term), "in_force": in_force(start, end, term, today)}
+            "signed": _text(signed[0] if signed else None), "from": _text(start[0] if start else None),
+            "until": _text(view.value(node, CKG + "validUntil")), "term": _text(view.value(node, CKG + "term")),
+            "in_force": in_force(view, {node: [*signed, *start]}, today)[node]}
 
 
 def _event_row(view: View, node: NamedNode) -> dict:

@@ -96,6 +96,8 @@ def svg_map(lat: float, lon: float, *, label: str = "", highlight: str | None = 
                 if not (bbox[2] < west or bbox[0] > east or bbox[3] < south or bbox[1] > north):
                     drawn.append(text)
                 continue
+            if bbox[3] < south or bbox[1] > north:  # latitudes do not move when longitudes are unwrapped
+                continue
             moved = _unwrap_ring(ring, lon)
             if _touches(moved, west, south, east, north):
                 drawn.append(_path(moved))

@@ -22,6 +22,7 @@ from ..kg import KnowledgeGraph
 from ..labels import normalise
 from ..vocab import CKG, ID
 from .describe import collect, describe_ontology, rebase, serialise, with_provenance
+from .facts import place
 from .links import SiteLinks, path_of
 from .render import _anchor, environment, render_page
 from .view import SOURCE_ROOT, View, kind_of
@@ -107,7 +108,7 @@ def _write_extras(kg: KnowledgeGraph, view: View, folder: Path, known: set[str],
     rows, entries = [], []
     for iri in cities:
         node = NamedNode(iri)
-        country = ", ".join(view.label(c) for c in view.values(node, CKG + "inCountry"))
+        country = place(view, node)  # province and country: homonyms differ by it
         rows.append({"iri": iri, "label": view.label(node), "country": country,
                      "ties": str(len(view.incoming(node, CKG + "partner")))})
         path = (path_of(iri) or "") + ".html"

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, Store
 
 from ..kg import KnowledgeGraph
+from ..query.catalogue import with_values
 from ..vocab import CKG, ID, INFERRED_GRAPH, RDFS, SKOS
 from .cache import build_cache, is_vocabulary
 
@@ -25,6 +26,7 @@ _LABELS = (NamedNode(RDFS + "label"), NamedNode(SKOS + "prefLabel"))
 _EVIDENCE = NamedNode(CKG + "evidence")
 _INFERRED = NamedNode(INFERRED_GRAPH)
 _KIND = re.compile(re.escape(ID) + r"([a-z-]+)/")
+_NAMED = "SELECT ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def kind_of(iri: str) -> str | None:
@@ -66,10 +68,13 @@ class View:
         kept for the last node asked: the page's entity, whose sources they also give)."""
         if predicate is None and node == self._named_node:
             return self._named_quads
-        found = [q for q in self.store.quads_for_pattern(node, predicate, None, None)
-                 if not isinstance(q.graph_name, DefaultGraph)]
-        if predicate is None:
-            self._named_node, self._named_quads = node, found
+        if predicate is not None:
+            return [q for q in self.store.quads_for_pattern(node, predicate, None, None)
+                    if not isinstance(q.graph_name, DefaultGraph)]
+        # SPARQL's GRAPH reads the named graphs only and decodes just the predicate, object and graph:
+        # 0.23 ms against 0.37 ms for quads_for_pattern, which also reads the union default graph (Bandung).
+        found = [Quad(node, p, o, g) for p, o, g in self.select(with_values(_NAMED, {"s": node}))]
+        self._named_node, self._named_quads = node, found
         return found
 
     def is_named(self, node: NamedNode) -> bool:
@@ -167,10 +172,6 @@ class View:
             else:
                 self.prefetch_sources([node])
         return self._sources[node]
-
-    def remember_sources(self, found: dict[NamedNode, list[NamedNode]]) -> None:
-        """Take the sources of some nodes as found by a page's own query (sorted, as :meth:`sources`)."""
-        self._sources.update(found)
 
     def sectors(self, node: NamedNode) -> list:
         """``node``'s ``ckg:sector`` values, from a map of every sector statement read once per build:
