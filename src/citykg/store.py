@@ -264,6 +264,10 @@ def bulk_load_nquads(target: Path, chunks: Iterable[bytes | list[Quad]], on_chun
             if on_chunk is not None:
                 on_chunk()
         store.flush()
+        # Compacts RocksDB's files, as pyoxigraph advises after a bulk load: every later look-up reads
+        # fewer files (full graph: 0.8 s here; list and join queries then take half the time,
+        # docs/bench-queries.md), and the store is read-only from now on.
+        store.optimize()
         del store  # closes RocksDB and releases its lock before the directory is published
     except BaseException:
         discard(target)
