@@ -256,7 +256,9 @@ def render_ratios(rows: list[tuple[str, float, float, str]], repeat: int) -> str
               "hash of its bytes and the ontology's; citykg.build.infer_cache) makes a rebuild infer only the "
               "edited file. "
               "The label index (`citykg-labels.sqlite` beside the store) makes resolving a name one B-tree look-up "
-              "instead of 2 s of reading and normalising every label.", RATIOS_END]
+              "instead of 2 s of reading and normalising every label. The build also compacts the new store "
+              "(`Store.optimize()`, about 0.8 s of the figures above, which the raw `bulk_load` does not do): every "
+              "later query reads fewer files, and list and join queries take about half the time.", RATIOS_END]
     return "\n".join(lines) + "\n"
 
 
