@@ -158,6 +158,58 @@ def clients(port: int, path: str, count: int, requests: int, queries: list[str],
             "kinds": sorted(set(errors))}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and all its children that are alive now."""
+    import psutil
+
+    total = 0.0
+    process = psutil.Process(pid)
+    for each in [process, *process.children(recursive=True)]:
+        try:
+            times = each.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def own_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process (not its children)."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
+def breakdown(our_port: int, our_pid: int, their_port: int, their_pid: int, queries: list[str],
+              requests: int) -> list[str]:
+    """Per query of the mix, one client: wall time per request on both servers, and where citykg's CPU
+    goes (the server process: HTTP, routing, the hop; the workers: query, serialisation, writing)."""
+    rows = []
+    for number, query in enumerate(queries):
+        clients(our_port, "/sparql", 1, 20, [query])
+        clients(their_port, "/query", 1, 20, [query])
+        front, total = own_cpu_seconds(our_pid), cpu_seconds(our_pid)
+        ours = clients(our_port, "/sparql", 1, requests, [query])
+        front, total = own_cpu_seconds(our_pid) - front, cpu_seconds(our_pid) - total
+        theirs_cpu = cpu_seconds(their_pid)
+        theirs = clients(their_port, "/query", 1, requests, [query])
+        theirs_cpu = cpu_seconds(their_pid) - theirs_cpu
+        per = 1e6 / requests
+        rows.append(f"| {number + 1}. `{MIX[number][:70]}` | {1e6 / ours['rps']:.0f} | {1e6 / theirs['rps']:.0f} | "
+                    f"{front * per:.0f} | {(total - front) * per:.0f} | {theirs_cpu * per:.0f} |")
+    return rows
+
+
+def measured(port: int, path: str, count: int, requests: int, queries: list[str], server_pid: int) -> dict:
+    """:func:`clients`, plus the CPU time per request of the server (with its workers) and of the clients."""
+    server_before, client_before = cpu_seconds(server_pid), time.process_time()
+    result = clients(port, path, count, requests, queries)
+    result["server_cpu_us"] = (cpu_seconds(server_pid) - server_before) / result["requests"] * 1e6
+    result["client_cpu_us"] = (time.process_time() - client_before) / result["requests"] * 1e6
+    return result
+
+
 def rss_mib(pid: int) -> float:
     import psutil
 
@@ -236,13 +288,32 @@ def main() -> None:
             clients(port, path, 4, 5, queries)  # warm both: caches, label indexes, page cache
         say("## Throughput, same query mix, citykg serve (default settings) vs oxigraph serve-read-only")
         say()
-        say("| clients | citykg req/s | oxigraph req/s | ratio | citykg p50 / p99 ms | oxigraph p50 / p99 ms | load |")
-        say("|---:|---:|---:|---:|---:|---:|---|")
+        say("Server CPU is the server process and its query workers, in microseconds of CPU per request; the "
+            "client threads' own CPU is given too (the same for both servers, so a gap in CPU is the server's).")
+        say()
+        say("| clients | citykg req/s | oxigraph req/s | ratio | citykg p50 / p99 ms | oxigraph p50 / p99 ms | "
+            "server CPU us/request citykg / oxigraph | client CPU us/request | load |")
+        say("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for count, requests in ((1, per_client * 3), (16, per_client)):
-            a = clients(our_port, "/sparql", count, requests, queries)
-            b = clients(their_port, "/query", count, requests, queries)
+            a = measured(our_port, "/sparql", count, requests, queries, ours.pid)
+            b = measured(their_port, "/query", count, requests, queries, theirs.pid)
             say(f"| {count} | {a['rps']:.0f} | {b['rps']:.0f} | {a['rps'] / b['rps']:.2f} | "
-                f"{a['p50']:.1f} / {a['p99']:.1f} | {b['p50']:.1f} / {b['p99']:.1f} | {load()} |")
+                f"{a['p50']:.1f} / {a['p99']:.1f} | {b['p50']:.1f} / {b['p99']:.1f} | "
+                f"{a['server_cpu_us']:.0f} / {b['server_cpu_us']:.0f} | "
+                f"{(a['client_cpu_us'] + b['client_cpu_us']) / 2:.0f} | {load()} |")
+        say()
+        say("## Where a request's time goes, query by query (1 client)")
+        say()
+        say("Microseconds per request. citykg's server process parses HTTP (h11), routes, and hands the job and "
+            "the client's connection to a worker; the worker evaluates, serialises (in Rust) and writes the answer "
+            "to the client itself. Oxigraph's server does all of it in one Rust process.")
+        say()
+        say("| query | citykg wall | oxigraph wall | citykg server process CPU | citykg worker CPU | "
+            "oxigraph CPU |")
+        say("|---|---:|---:|---:|---:|---:|")
+        for row in breakdown(our_port, ours.pid, their_port, theirs.pid, queries, per_client * 5):
+            say(row)
+        say(f"\n({load()})")
         oxigraph_rss = rss_mib(theirs.pid)
         stop(theirs)
         say()

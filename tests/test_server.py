@@ -183,7 +183,7 @@ def test_plain_http_get_and_both_post_forms_agree(server, kg):
     ("application/sparql-results+xml", "application/sparql-results+xml", "<?xml version=\"1.0\"?>"),
     ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml",
      "<?xml version=\"1.0\"?>"),
-    ("*/*", "application/sparql-results+json", '{"head": {"vars": ["partner"]}, "results": {"bindings": ['),
+    ("*/*", "application/sparql-results+json", '{"head":{"vars":["partner"]},"results":{"bindings":['),
 ])
 def test_content_negotiation_for_solutions(server, accept, content_type, first_line):
     status, headers, body = get(server, PARTNERS_OF_BANDUNG, accept)

@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
@@ -345,7 +346,8 @@ def test_after_a_rebuild_every_worker_moves_to_the_new_build_and_none_holds_a_de
         assert len(pids) == 2
         for pid in pids:
             held = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
-            assert [path for path in held if path.endswith("(deleted)")] == []
+            # (a worker also holds multiprocessing's shared-memory arena, an unlinked file in /dev/shm)
+            assert [path for path in held if path.endswith("(deleted)") and str(own_project) in path] == []
             assert all(store.resolve().name in path for path in held if ".builds" in path)
 
 
@@ -399,3 +401,81 @@ def test_a_memory_limit_too_small_to_open_the_store_is_one_sentence(built_projec
     assert done.stderr.splitlines()[-1] == ("Error: The query workers could not start: a query worker ended while "
                                             "starting (exit status -6; 64 MiB of memory is too little to open the "
                                             "store).")
+
+
+# ---------------------------------------------------------------- answers written by the workers themselves
+
+def test_a_worker_killed_mid_answer_still_gives_a_json_error_and_the_connection_goes_on(built_project):
+    """The worker writes answers straight to the client's socket; one that dies while computing has written
+    nothing, so the server still answers for it, on the same keep-alive connection."""
+    with start_server(built_project, "--workers", "1", "--timeout", "60") as running:
+        host, port = urllib.parse.urlsplit(running.url).netloc.split(":")
+        connection = HTTPConnection(host, int(port), timeout=60)
+        before = worker_pids(running.process.pid)
+        killer = threading.Timer(1.0, lambda: [os.kill(pid, signal.SIGKILL) for pid in before])
+        killer.start()
+        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": CROSS_PRODUCT}))
+        response = connection.getresponse()
+        assert (response.status, error_of(response.read())) == (500, (
+            500, "worker-lost", "The query worker stopped unexpectedly; the query was not answered."))
+        assert wait_for(lambda: len(worker_pids(running.process.pid) - before) == 1)
+        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": ASK_BANDUNG}),
+                           headers={"Accept": "application/json"})
+        response = connection.getresponse()
+        assert response.status == 200 and json.loads(response.read())["boolean"] is True
+        connection.close()
+
+
+def test_a_client_that_does_not_read_its_big_answer_holds_no_worker(built_project):
+    """What the client's socket cannot take at once goes back through the server: with one worker, a second
+    client is answered while the first has not read a byte of its large answer, which then arrives whole."""
+    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    with start_server(built_project, "--workers", "1") as running:
+        host, port = urllib.parse.urlsplit(running.url).netloc.split(":")
+        slow = socket.create_connection((host, int(port)))
+        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": everything}).encode() +
+                     b" HTTP/1.1\r\nHost: x\r\nAccept: text/tab-separated-values\r\nConnection: close\r\n\r\n")
+        time.sleep(1.5)
+        status, _, body = get(running, ASK_BANDUNG)
+        assert status == 200 and json.loads(body)["boolean"] is True
+        received = b""
+        slow.settimeout(30)
+        while chunk := slow.recv(65536):
+            received += chunk
+        slow.close()
+        triples = count(running)
+    head, _, table = received.partition(b"\r\n\r\n")
+    declared = int(next(line for line in head.split(b"\r\n") if line.startswith(b"Content-Length: ")).split()[1])
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and len(table) == declared > 200_000
+    rows = table.decode().splitlines()
+    assert rows[0] == "?s\t?p\t?o" and len(rows) - 1 == min(10_000, triples)
+
+
+def test_pipelined_requests_are_answered_in_order_and_connection_close_is_honoured(server):
+    ask = urllib.parse.urlencode({"query": ASK_BANDUNG}).encode()
+    never = urllib.parse.urlencode({"query": "ASK { municipality:id-bandung a ckg:Country }"}).encode()
+    answer = raw(server, b"GET /sparql?" + ask + b" HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n"
+                 b"GET /sparql?" + never + b" HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n"
+                 b"Connection: close\r\n\r\n", wait=10)
+    first, second = answer.split(b"HTTP/1.1 200 OK\r\n")[1:]
+    assert first.endswith(b'{"head":{},"boolean":true}') and b"Connection: close" not in first
+    assert second.endswith(b'{"head":{},"boolean":false}') and b"Connection: close\r\n" in second
+    old = raw(server, b"GET /sparql?" + ask + b" HTTP/1.0\r\nAccept: application/json\r\n\r\n", wait=10)
+    assert old.startswith(b"HTTP/1.1 200 OK\r\n") and b"Connection: close\r\n" in old  # and it closed: raw ended
+
+
+def test_query_strings_decode_as_the_standard_library_decodes_them():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from citykg.server.routes import parse_form
+
+    pieces = st.sampled_from(["a", "b", " ", "=", "+", "%", "&", "\n", "\t", "é", "%20", "%3D", "%26", "%0A",
+                              "%E2%80%99", "%e2", "%ff", "%C3", "%_", "%4", "?", "{", "<"])
+
+    @given(st.lists(pieces, max_size=20).map("".join))
+    def decodes_the_same(text: str) -> None:
+        assert parse_form(text) == urllib.parse.parse_qs(text, keep_blank_values=True)
+
+    decodes_the_same()

@@ -12,8 +12,10 @@ Routes::
 
 HEAD answers as GET without the body; OPTIONS lists the methods (and is the CORS preflight with ``--cors``).
 
-HTTP/1.1 is parsed by h11 (framing, chunked bodies, Content-Length, Host), not by hand or by
-``http.server``, which took a chunked body for a second request. Each connection has its own thread.
+HTTP/1.1 requests are parsed by h11 (framing, chunked bodies, Content-Length, Host), not by hand or by
+``http.server``, which took a chunked body for a second request. Each connection has its own thread; the
+answer to a query is written by the worker that computed it (:mod:`citykg.server.wire` builds the
+response), and this thread writes only what the client's socket could not take at once.
 
 Safe by default (DESIGN.md "Safety defaults"): binds 127.0.0.1; the store is opened read-only in the
 workers; updates, LOAD and SERVICE are refused with 403; each query has a time and a memory limit, enforced
@@ -36,8 +38,9 @@ from pathlib import Path
 import h11
 
 from ..query.catalogue import CatalogueQuery, load_catalogue
-from .pool import Reply, WorkerPool, error_reply
+from .pool import AnswerCut, Client, Delivered, Reply, WorkerPool, error_reply
 from .routes import Request, Settings, route
+from .wire import HttpFraming, response_bytes
 
 __all__ = ["EndpointServer", "Settings", "serve"]
 
@@ -85,7 +88,12 @@ class _TooLarge(Exception):
 
 
 class Connection(socketserver.BaseRequestHandler):
-    """One client connection: requests read with h11 and answered in order, until either side closes."""
+    """One client connection: requests read with h11 and answered in order, until either side closes.
+
+    A query's answer is written to the socket by the worker that computed it (:mod:`citykg.server.pool`
+    passes the connection along with the job), so it does not cross back through this process; each
+    request cycle therefore gets a fresh h11 state machine, fed the bytes the last one had read ahead.
+    """
 
     server: EndpointServer
 
@@ -95,8 +103,13 @@ class Connection(socketserver.BaseRequestHandler):
         # Headers and body go out in one write, but keep TCP_NODELAY so no reply waits for a delayed ACK.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         limit = self.server.settings.max_request_bytes
-        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=limit + 16 * 1024)
+        ahead, closed = b"", False  # what the previous cycle read past its request
         while True:
+            conn = h11.Connection(h11.SERVER, max_incomplete_event_size=limit + 16 * 1024)
+            if ahead:
+                conn.receive_data(ahead)
+            if closed:  # (an empty receive_data is h11's end of input)
+                conn.receive_data(b"")
             try:
                 request = self._read_request(sock, conn, limit)
             except h11.RemoteProtocolError as error:
@@ -111,17 +124,17 @@ class Connection(socketserver.BaseRequestHandler):
                 return
             if request is None:
                 return
-            reply = self._answer(request)
+            # The client's side is MUST_CLOSE once its request is read if it asked to close (or is HTTP/1.0).
+            framing = HttpFraming(head_only=request.method == "HEAD", close=conn.their_state is h11.MUST_CLOSE,
+                                  cors=self.server.settings.cors)
             try:
-                sock.sendall(self._reply_bytes(conn, reply, request.method == "HEAD"))
+                if not self._answer(sock, request, framing):
+                    return
             except OSError:
                 return
-            if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
+            if framing.close:
                 return
-            try:
-                conn.start_next_cycle()
-            except h11.LocalProtocolError:
-                return
+            ahead, closed = conn.trailing_data
 
     def _read_request(self, sock: socket.socket, conn: h11.Connection, limit: int) -> Request | None:
         """The next whole request (body read in full, de-chunked by h11), or None once the client closed."""
@@ -148,18 +161,30 @@ class Connection(socketserver.BaseRequestHandler):
             elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
                 return None
 
-    def _answer(self, request: Request) -> Reply:
+    def _answer(self, sock: socket.socket, request: Request, framing: HttpFraming) -> bool:
+        """Answer one request; False when the connection must be closed (the client left, or a worker was
+        stopped halfway through writing its answer)."""
         try:
-            reply = route(self.server, request)
+            outcome = route(self.server, request, Client(sock, framing))
+        except AnswerCut:
+            return False
         except Exception:  # noqa: BLE001 - whatever happens, this request fails alone
             traceback.print_exc(file=sys.stderr)
-            reply = error_reply(500, "internal", "The server failed to answer this request.")
+            outcome = error_reply(500, "internal", "The server failed to answer this request.")
+        if isinstance(outcome, Reply):
+            status = outcome.status
+            sock.sendall(response_bytes(outcome, framing))
+        else:
+            status = outcome.status
+            if outcome.rest:
+                sock.sendall(outcome.rest)
         if self.server.settings.verbose:
-            print(f"{self.client_address[0]} {request.method} {request.target[:200]} {reply.status}",
+            print(f"{self.client_address[0]} {request.method} {request.target[:200]} {status}",
                   file=sys.stderr)
-        return reply
+        return not (isinstance(outcome, Delivered) and outcome.gone)
 
     def _reply_bytes(self, conn: h11.Connection, reply: Reply, head_only: bool, close: bool = False) -> bytes:
+        """A reply written through h11: only for requests h11 refused, whose state machine is mid-cycle."""
         headers = [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body))),
                    ("X-Content-Type-Options", "nosniff"), ("Server", "citykg"), *reply.headers.items()]
         if self.server.settings.cors:

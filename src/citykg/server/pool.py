@@ -3,7 +3,11 @@
 Why processes: pyoxigraph cannot cancel a query from Python (STACK.md: a cross product ignored SIGINT for
 13 minutes, SIGALRM fires only after the query ends), so the only time limit that really stops the work
 is to kill the process doing it. A worker (:mod:`citykg.server.worker`) opens one build of the store
-read-only and answers jobs over a pipe. A worker that overruns the time limit or its memory limit is killed
+read-only and takes jobs over a Unix socket, each with the client's connection attached (``SCM_RIGHTS``): it
+writes the answer to the client itself and then says so, so an answer crosses no process boundary but the
+one it must. Until the worker says it has begun writing, the server can still answer for it (a time or
+memory limit: 503; a worker lost: 500); after that, a stopped worker's connection is closed. A worker that
+overruns the time limit or its memory limit is killed
 and a fresh one started in the background (retried until it starts: the store may be missing for a
 moment), so one bad query costs one worker for a moment, never the server.
 
@@ -24,8 +28,11 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
+import select
 import signal
+import socket
 import sys
 import threading
 import time
@@ -33,9 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .wire import AnswerCut, Client, Delivered, encode_job, recv_frame, send_frame
 from .worker import MEMORY_EXIT, Reply, error_reply, serve_jobs
 
-__all__ = ["PoolError", "Reply", "WorkerPool", "error_reply"]
+__all__ = ["AnswerCut", "Client", "Delivered", "PoolError", "Reply", "WorkerPool", "error_reply"]
 
 #: How long a query that hit a limit counts as expensive.
 REMEMBER_EXPENSIVE_S = 600.0
@@ -56,19 +64,28 @@ class PoolError(Exception):
 class _Worker:
     def __init__(self, context, project: Path, build: Path, max_memory: int) -> None:
         self.max_memory = max_memory
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=serve_jobs, args=(child, str(project), str(build), max_memory),
+        self.sock, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.writing = context.RawValue("b", 0)  # set by the worker before it writes to a client
+        self.process = context.Process(target=serve_jobs, args=(child, self.writing, str(project), str(build),
+                                                                max_memory),
                                        daemon=True, name="citykg-query-worker")
         self.process.start()
         child.close()
+        self._poll = select.poll()
+        self._poll.register(self.sock, select.POLLIN)
         self.busy_since: float | None = None
+
+    def wait(self, seconds: float) -> bool:
+        """Whether the worker has something to say (or has ended) within ``seconds``."""
+        return bool(self._poll.poll(max(0, int(seconds * 1000))))
 
     def wait_ready(self, seconds: float) -> str | None:
         """Wait for the worker to open its build; returns its warning, if any (e.g. no network filter)."""
         try:
-            if not self.conn.poll(seconds):
+            if not self.wait(seconds):
                 raise RuntimeError("a query worker did not start in time")
-            status, detail = self.conn.recv()
+            kind, _, payload, _ = recv_frame(self.sock)
+            status, detail = ("ready" if kind == b"R" else "failed"), payload.decode()
         except (EOFError, OSError):
             self.process.join(5)
             status, detail = "failed", f"a query worker ended while starting (exit status {self.process.exitcode}"
@@ -81,12 +98,12 @@ class _Worker:
         if status != "ready":
             self.kill()
             raise RuntimeError(detail)
-        return detail
+        return detail or None
 
     def kill(self) -> None:
         self.process.kill()
         self.process.join()
-        self.conn.close()
+        self.sock.close()
 
 
 @dataclass(eq=False)
@@ -134,13 +151,15 @@ class WorkerPool:
 
     # ------------------------------------------------------------ running a job
 
-    def run(self, job: dict[str, Any]) -> Reply:
-        """Run one job; raises PoolError with a 503 reply when a limit is hit or no worker frees up."""
-        key = _fingerprint(job)
+    def run(self, job: dict[str, Any], client: Client) -> Delivered:
+        """Run one job, whose worker writes the answer to ``client``; raises PoolError with a 503 reply
+        when a limit is hit or no worker frees up (nothing was written then), AnswerCut when the worker
+        was stopped while writing."""
+        key = _fingerprint(job) if self._expensive else ""  # nothing remembered: no need to hash
         expensive = self._admit(key)
         try:
             worker, generation = self._acquire()
-            return self._ask(worker, generation, job, key)
+            return self._ask(worker, generation, job, key, client)
         finally:
             if expensive:
                 with self._cond:
@@ -149,6 +168,8 @@ class WorkerPool:
     def _admit(self, key: str) -> bool:
         """Whether the job is a remembered expensive one (counted while it runs); refuses it when the
         expensive slots are full."""
+        if not key:
+            return False
         with self._cond:
             since = self._expensive.get(key)
             if since is None or time.monotonic() - since > REMEMBER_EXPENSIVE_S:
@@ -187,28 +208,37 @@ class WorkerPool:
         return (generation.starting == 0 and generation.live < 2 * self.size and
                 all(w.busy_since is not None and now - w.busy_since > SLOW_S for w in generation.busy))
 
-    def _ask(self, worker: _Worker, generation: _Generation, job: dict[str, Any], key: str) -> Reply:
+    def _ask(self, worker: _Worker, generation: _Generation, job: dict[str, Any], key: str,
+             client: Client) -> Delivered:
+        message = encode_job(job, client.framing, client.sock.family)
         try:
-            worker.conn.send(job)
-            if worker.conn.poll(self.timeout):
-                reply = worker.conn.recv()
+            worker.writing.value = 0
+            send_frame(worker.sock, b"J", 0, message, (client.sock.fileno(),))
+            if worker.wait(self.timeout):
+                kind, status, rest, _ = recv_frame(worker.sock)
                 self._release(worker, generation)
-                return reply
+                return Delivered(status, rest, kind == b"G")
         except (EOFError, OSError):
             worker.process.join(2)
             code = worker.process.exitcode
             self._replace(worker, generation)
+            if worker.writing.value:
+                raise AnswerCut from None
             if code in (-signal.SIGABRT, MEMORY_EXIT):
-                self._remember(key)
+                self._remember(key or _fingerprint(job))
                 raise PoolError(error_reply(503, "memory-limit", "The query needed more than the memory limit "
                                             f"of {self.max_memory // 2**20} MiB and was stopped.")) from None
             raise PoolError(error_reply(500, "worker-lost", "The query worker stopped unexpectedly; "
                                         "the query was not answered.")) from None
-        except BaseException:  # e.g. an answer that cannot be unpickled: the worker is in an unknown state
+        except BaseException:  # e.g. a malformed frame: the worker is in an unknown state
             self._replace(worker, generation)
             raise
+        worker.process.kill()
+        multiprocessing.connection.wait([worker.process.sentinel], 2)  # dead before its flag is read
         self._replace(worker, generation)
-        self._remember(key)
+        if worker.writing.value:
+            raise AnswerCut
+        self._remember(key or _fingerprint(job))
         raise PoolError(error_reply(503, "timeout", f"The query ran longer than the time limit of "
                                     f"{self.timeout:g} s and was stopped."))
 
