@@ -246,6 +246,17 @@ def full_benchmark(graph: nx.Graph, origin: str, args, pools: list) -> list[str]
     return lines
 
 
+#: Below this line the page holds notes written by hand (what changed, earlier measurements), which a run of
+#: ``--store`` keeps: it rewrites only the part above.
+NOTES = "<!-- notes below: kept by scripts/bench_network.py --store -->"
+
+
+def write_above_the_notes(out: Path, text: str) -> None:
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    notes = old[old.index(NOTES):] if NOTES in old else NOTES + "\n"
+    out.write_text(text.rstrip("\n") + "\n\n" + notes, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--nodes", type=int, default=26_000)
@@ -265,7 +276,7 @@ def main() -> None:
     if args.store:
         text = "\n".join(commands_page(args.store, args.seed_store, args.repeat, args.date, sys.argv[1:]))
         if args.out:
-            args.out.write_text(text, encoding="utf-8")
+            write_above_the_notes(args.out, text)
         print(text)
         return
     from citykg.network import read
