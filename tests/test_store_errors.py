@@ -107,18 +107,30 @@ def small_disk(tmp_path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_a_full_disk_is_one_sentence_and_keeps_the_store(project, small_disk):
+@pytest.mark.parametrize("left", [256 << 10, 0], ids=["full-while-writing", "full-before-opening"])
+def test_a_full_disk_is_one_sentence_and_keeps_the_store(project, small_disk, left):
+    """The disk fills while RocksDB writes the new build, or it is full already when RocksDB opens it (its
+    options file cannot be written): the same sentence either way."""
     store = small_disk / "store"
     assert run_cli("--store", str(store), "build", "-q", project=project).code == 0
     filler = small_disk / "filler"
-    with open(filler, "wb") as handle:  # fill the disk, all but 256 KiB
+    with open(filler, "wb") as handle:  # fill the disk, all but `left` bytes
         try:
             while True:
                 handle.write(b"\0" * (1 << 20))
                 handle.flush()
         except OSError:
             pass
-    filler.write_bytes(b"\0" * (filler.stat().st_size - (256 << 10)))
+    if left:
+        filler.write_bytes(b"\0" * (filler.stat().st_size - left))
+    else:
+        with open(filler, "ab", buffering=0) as handle:  # the last bytes too
+            try:
+                while True:
+                    handle.write(b"\0" * 4096)
+                    handle.flush()
+            except OSError:
+                pass
     assert one_error(run_cli("--store", str(store), "build", "-q", project=project), 1) == (
         f"Error: Cannot write the store at {store}: No space left on device.")
     filler.unlink()

@@ -143,13 +143,15 @@ def open_read_only(path: Path, directory: Path | None = None) -> Store:
 
 
 def open_writable(path: Path) -> Store:
-    """Open a store directory for writing, turning RocksDB's lock error into a sentence."""
+    """Open a store directory for writing, turning RocksDB's lock error into a sentence. Any other error
+    (a full disk, a read-only file system: RocksDB may meet either while opening as well as while writing)
+    stays an OSError, which the build turns into its one sentence naming the store."""
     try:
         return Store(str(path))
     except OSError as error:
         if "lock" in str(error).lower():
             raise StoreLockedError(f"The store at {path} is in use by another process.") from None
-        raise StoreError(f"The store at {path} cannot be opened: {_reason(error)}") from None
+        raise
 
 
 def check_location(path: Path) -> None:
@@ -232,8 +234,12 @@ def new_build_dir(path: Path) -> Path:
     # staging folder or a marked one, both of which the next build deletes, never an unmarked build.
     staging = builds / f"{_STAGING_PREFIX}{target.name}"
     staging.mkdir()
-    (staging / PARTIAL_MARKER).write_text("A citykg build that has not finished; the next build deletes it.\n")
-    staging.rename(target)
+    try:
+        (staging / PARTIAL_MARKER).write_text("A citykg build that has not finished; the next build deletes it.\n")
+        staging.rename(target)
+    except OSError:  # a full disk has no room for the marker: leave nothing behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return target
 
 

@@ -117,7 +117,9 @@ def _reason(error: OSError | sqlite3.Error, project: Project) -> str:
         if shutil.disk_usage(folder).free < 16 * 2**20:
             return "No space left on device"
         return f"the label index could not be written ({error})"
-    text = str(error).removeprefix("IO error: ")
+    # RocksDB nests its causes ("DB::Open() failed --- …: IO error: No space left on device: While …"):
+    # the innermost one is the reason
+    text = str(error).rsplit("IO error: ", 1)[-1]
     return text.split(": While ", 1)[0].rstrip(".")
 
 
