@@ -36,7 +36,6 @@ DIFFER_ON_VIRTUOSO = {
     "partnerships": "GROUP_CONCAT gives xsd:string, where Oxigraph keeps the common language tag",
     "partnerships-by-sector": "GROUP_CONCAT gives xsd:string, where Oxigraph keeps the common language tag",
     "network-sectors-nodes": "binds wrong values through skos:broader* inside OPTIONAL",
-    "network-actors-nodes": "binds wrong values through ckg:partOf* inside OPTIONAL",
     "network-countries-nodes": "AVG of decimals keeps fewer digits",
     "network-municipalities-edges": "its default graph repeats a triple once per graph that holds it (no DISTINCT)",
     "sector-counts": "COUNT(DISTINCT …) over a UNION whose branches leave the other variables unbound",
