@@ -74,6 +74,16 @@ def test_an_uncut_answer_is_not_an_error_and_a_dataset_is_paged_too(capped, kg):
         remote.query("SELECT ?s WHERE { ?s a ckg:Sector } LIMIT 4")
 
 
+def test_a_construct_as_large_as_a_citykg_cap_is_whole(capped, kg):
+    """citykg serve says when it cuts a CONSTRUCT (CityKG-Truncated), so one of exactly CAP triples, which
+    the Virtuoso probe would suspect, comes whole; one triple more is refused."""
+    remote = KnowledgeGraph(kg.project.root, endpoint=capped)
+    three = "CONSTRUCT { ?s <http://example.org/p> 1 } WHERE { VALUES ?s { <http://e/a> <http://e/b> <http://e/c> } }"
+    assert len(remote.query(three)) == CAP
+    with pytest.raises(TruncatedError):
+        remote.query(three.replace("<http://e/c>", "<http://e/c> <http://e/d>"))
+
+
 QUERY = """PREFIX x: <http://example.org/LIMIT#>
 SELECT ?a (COUNT(?b) AS ?n) WHERE {
   ?a x:limit ?b . FILTER(?b != "ORDER BY ?q LIMIT 1")

@@ -9,7 +9,8 @@ A catalogue file starts with comment lines::
     # sort: iris
 
 ``# sort: iris`` says the keys of the query's final ``ORDER BY ?a ?b …`` are IRIs, which the embedded store
-then sorts in Python (citykg.query.ordering): same rows, same order, a fraction of pyoxigraph's time.
+then sorts in Python (citykg.query.ordering): same rows in the same order (ties aside), a fraction of
+pyoxigraph's time.
 
 Parameter kinds: municipality, country, sector, party (any municipality/organisation/country/person),
 date (YYYY-MM-DD or ``today``), iri, text, integer.

@@ -32,7 +32,8 @@ def split_order(sparql: str) -> tuple[str, list[str]] | None:
 
 
 def sorted_by_iris(unordered: QuerySolutions, keys: Sequence[str]) -> QuerySolutions | None:
-    """The solutions sorted by ``keys``, or None if a key is bound to something other than an IRI.
+    """The solutions sorted by ``keys``, or None if a key is bound to something other than an IRI (a
+    literal, a blank node, a quoted triple ``<< … >>``).
 
     The rows travel as SPARQL TSV, written and read by pyoxigraph: a row is a line, a cell an N-Triples
     term with tabs and line breaks escaped, an IRI ``<…>``, an unbound cell empty. So each row is sorted as
@@ -47,9 +48,11 @@ def sorted_by_iris(unordered: QuerySolutions, keys: Sequence[str]) -> QuerySolut
     at = [names.index(name) for name in keys]
     rows = rest.split("\n")[:-1]  # the text ends with a line break
     cells = [row.split("\t") for row in rows]
-    if any(row[i] and row[i][0] != "<" for row in cells for i in at):
+    if any(row[i] and (row[i][0] != "<" or row[i].startswith("<<")) for row in cells for i in at):
         return None
-    # unbound ("") sorts first (§15.1), IRIs by their text, without the brackets
+    # unbound ("") sorts first (§15.1), IRIs by their text, without the brackets; rows the keys leave tied
+    # keep the store's order of evaluation (Python's sort is stable, pyoxigraph's is not: SPARQL leaves the
+    # order of ties open, so both are the query's answer)
     order = sorted(range(len(rows)), key=lambda n: tuple(cells[n][i][1:-1] for i in at))
     text = "\n".join([head, *(rows[n] for n in order), ""])
     solutions = parse_query_results(text.encode("utf-8"), format=QueryResultsFormat.TSV)

@@ -84,7 +84,7 @@ class _Worker:
         try:
             if not self.wait(seconds):
                 raise RuntimeError("a query worker did not start in time")
-            kind, _, payload, _ = recv_frame(self.sock)
+            kind, _, payload, _ = recv_frame(self.sock, kinds=b"RF", max_length=2**20, max_fds=0)
             status, detail = ("ready" if kind == b"R" else "failed"), payload.decode()
         except (EOFError, OSError):
             self.process.join(5)
@@ -215,7 +215,8 @@ class WorkerPool:
             worker.writing.value = 0
             send_frame(worker.sock, b"J", 0, message, (client.sock.fileno(),))
             if worker.wait(self.timeout):
-                kind, status, rest, _ = recv_frame(worker.sock)
+                # what the client's socket did not take yet: never more than the worker's memory
+                kind, status, rest, _ = recv_frame(worker.sock, kinds=b"DG", max_length=self.max_memory, max_fds=0)
                 self._release(worker, generation)
                 return Delivered(status, rest, kind == b"G")
         except (EOFError, OSError):

@@ -22,7 +22,7 @@ from typing import Any
 
 from .protocol import Reply
 
-__all__ = ["AnswerCut", "Client", "Delivered", "HttpFraming", "decode_job", "encode_job", "recv_frame",
+__all__ = ["AnswerCut", "BadFrame", "Client", "Delivered", "HttpFraming", "decode_job", "encode_job", "recv_frame",
            "response_bytes", "send_frame"]
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
@@ -102,9 +102,21 @@ def send_frame(sock: socket.socket, kind: bytes, status: int = 0, payload: bytes
         sock.sendall(data)
 
 
-def recv_frame(sock: socket.socket) -> tuple[bytes, int, bytes, list[int]]:
-    """The next frame: (kind, status, payload, file descriptors); raises EOFError when the peer is gone."""
-    data, fds, _, _ = socket.recv_fds(sock, _READ_SIZE, 4)
+class BadFrame(EOFError):
+    """A frame the peer must never send (too long, of an unknown kind): the peer is treated as gone."""
+
+
+def recv_frame(sock: socket.socket, *, kinds: bytes | None = None, max_length: int | None = None,
+               max_fds: int = 4) -> tuple[bytes, int, bytes, list[int]]:
+    """The next frame: (kind, status, payload, file descriptors); raises EOFError when the peer is gone.
+
+    The server reads its workers' frames with ``kinds`` and ``max_length`` set and ``max_fds=0`` (the
+    kernel then closes any descriptor a worker sends), so that a worker a hostile query took over can make
+    it neither buffer without bound nor run out of descriptors."""
+    if max_fds:
+        data, fds, _, _ = socket.recv_fds(sock, _READ_SIZE, max_fds)
+    else:
+        data, fds = sock.recv(_READ_SIZE), []
     while len(data) < _FRAME.size:
         more = sock.recv(_FRAME.size - len(data))
         if not more:
@@ -112,6 +124,10 @@ def recv_frame(sock: socket.socket) -> tuple[bytes, int, bytes, list[int]]:
             raise EOFError
         data += more
     kind, status, length = _FRAME.unpack_from(data)
+    if (kinds is not None and (len(kind) != 1 or kind not in kinds)) or \
+            (max_length is not None and length > max_length):
+        _close_all(fds)
+        raise BadFrame(f"a frame of kind {kind!r} and {length} bytes")
     if len(data) - _FRAME.size < length:
         buffer = bytearray(data)
         while len(buffer) - _FRAME.size < length:

@@ -9,6 +9,7 @@ itself down (:mod:`citykg.server.sandbox`): no internet sockets, a memory cap, a
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import signal
@@ -155,11 +156,11 @@ def _serialise(result, accept: list[str], max_rows: int, evaluate) -> Reply:
     headers: dict[str, str] = {}
     if isinstance(result, QueryBoolean):
         body = result.serialize(format=getattr(QueryResultsFormat, chosen))
-    elif isinstance(result, QuerySolutions) and chosen in _ROW_MARKERS and (
+    elif isinstance(result, QuerySolutions) and chosen in _row_markers() and (
             (body := _written_whole(result, chosen, max_rows)) is not None):
         pass
     elif isinstance(result, QuerySolutions):
-        if chosen in _ROW_MARKERS:  # it may have more rows than the cap: evaluated again, to be cut
+        if chosen in _row_markers():  # it may have more rows than the cap: evaluated again, to be cut
             result = evaluate()
         table_text, capped = _rows_as_tsv(result, max_rows)
         if capped:
@@ -182,6 +183,22 @@ class _EnoughRows(Exception):
 #: What pyoxigraph's writer puts between two solutions (JSON; a literal may contain it too, so it counts at
 #: least the solutions there are) or at the start of each one (XML, which escapes ``<`` in text: exact).
 _ROW_MARKERS = {"JSON": (b"},{", 1), "XML": (b"<result>", 0)}
+
+
+@functools.cache
+def _row_markers() -> dict[str, tuple[bytes, int]]:
+    """The formats of _ROW_MARKERS whose markers this pyoxigraph writes as counted (three solutions: two JSON
+    separators, three XML results), checked once per worker; the others are cut through TSV. A pyoxigraph
+    that wrote them otherwise would else let every answer in that format pass the row cap uncounted."""
+    from pyoxigraph import Store
+
+    written = {}
+    for name, (marker, between) in _ROW_MARKERS.items():
+        body = Store().query("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }").serialize(
+            format=getattr(QueryResultsFormat, name))
+        if body is not None and body.count(marker) == 3 - between:
+            written[name] = (marker, between)
+    return written
 
 
 class _MarkerCounter:
@@ -213,7 +230,7 @@ def _written_whole(result, chosen: str, max_rows: int) -> bytes | None:
     The common answer, under the cap, so costs one Rust pass; writing TSV first and converting it cost
     more than some queries do.
     """
-    marker, between = _ROW_MARKERS[chosen]
+    marker, between = _row_markers()[chosen]
     counter = _MarkerCounter(marker, max_rows + 1 - between)
     try:
         result.serialize(counter, format=getattr(QueryResultsFormat, chosen))
