@@ -479,3 +479,27 @@ def test_query_strings_decode_as_the_standard_library_decodes_them():
         assert parse_form(text) == urllib.parse.parse_qs(text, keep_blank_values=True)
 
     decodes_the_same()
+
+
+def test_the_server_refuses_worker_frames_it_never_asked_for():
+    """What a worker a hostile query took over might send back: a frame too long, of an unknown kind, or
+    carrying descriptors. The server reads such frames as a lost worker, and holds none of the descriptors."""
+    import os
+    import socket
+
+    from citykg.server.wire import BadFrame, recv_frame, send_frame
+
+    server, worker = socket.socketpair()
+    with server, worker:
+        send_frame(worker, b"D", 200, b"x" * 100)
+        with pytest.raises(BadFrame):
+            recv_frame(server, kinds=b"DG", max_length=10, max_fds=0)
+        send_frame(worker, b"Z", 200, b"")
+        with pytest.raises(BadFrame):
+            recv_frame(server, kinds=b"DG", max_length=10, max_fds=0)
+        before = len(os.listdir("/proc/self/fd"))
+        spare = os.open(os.devnull, os.O_RDONLY)
+        send_frame(worker, b"D", 200, b"ok", (spare,))
+        os.close(spare)
+        assert recv_frame(server, kinds=b"DG", max_length=10, max_fds=0) == (b"D", 200, b"ok", [])
+        assert len(os.listdir("/proc/self/fd")) == before  # the passed descriptor was closed by the kernel
