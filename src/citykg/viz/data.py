@@ -66,7 +66,9 @@ def full(kg, only: set[str] | None = None) -> nx.Graph:
     one pair make one edge, as in the municipalities network), events tie to who took part or hosted.
     ``only`` (IRIs): just these nodes and the ties among them."""
     graph: nx.Graph[str] = nx.Graph(name="full")
-    for row in rows(run(kg, "viz-full-nodes", entities=only, variable="node")):
+    # sorted here by IRI, as ORDER BY ?node would: the templates leave ORDER BY out, since pyoxigraph's sort
+    # reads every compared IRI from disk (nodes and ties of the full graph: 4.8 s -> 3.2 s)
+    for row in sorted(rows(run(kg, "viz-full-nodes", entities=only, variable="node")), key=lambda row: row["node"]):
         node = compact(row["node"])
         kind = _local(row.get("type"))
         attributes: dict[str, Any] = {"iri": row["node"], "label": row.get("label") or node, "type": kind,
@@ -83,6 +85,7 @@ def full(kg, only: set[str] | None = None) -> nx.Graph:
     merged: dict[tuple[str, str], dict[str, set[str]]] = {}
     ties = [row for name in EDGE_QUERIES for row in rows(run(kg, name, entities=only, variable="source"))
             if only is None or row["target"] in only]
+    # the two queries' rows in one order, sorted here for the same reason
     for row in sorted(ties, key=lambda row: (row["source"], row["target"], row["relation"])):
         a, b = compact(row["source"]), compact(row["target"])
         for node in (a, b):
