@@ -112,6 +112,16 @@ def select(kg: KnowledgeGraph, sparql: str, **bindings) -> list[dict[str, str]]:
     return [{name: term_text(row[name]) for name in names} for row in result]
 
 
+def stop(process: subprocess.Popen, timeout: float) -> None:
+    """Stop a server the tests started: SIGTERM, then SIGKILL if it has not ended within ``timeout`` s."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def answers_http(url: str, process: subprocess.Popen, seconds: float, pause: float = 0.1) -> bool:
     """Whether a server started as ``process`` answers ``url`` within ``seconds`` (False when it ends or the
     time is up): how the tests wait for oxigraph serve and Virtuoso to listen."""

@@ -18,7 +18,7 @@ from citykg import KnowledgeGraph
 from citykg.errors import UsageError
 from citykg.query.remote import RemoteError
 
-from .conftest import answers_http, run_cli
+from .conftest import answers_http, run_cli, stop
 from .test_server import start_server
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
@@ -43,8 +43,7 @@ def oxigraph(tmp_path_factory) -> Iterator[str]:
         assert answers_http(base + "/query?query=ASK%7B%7D", process, 30), f"oxigraph serve did not start on {base}"
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process, 10)
 
 
 @pytest.fixture(scope="module")
@@ -116,13 +115,18 @@ def test_cli_query_endpoint_prints_what_the_local_store_prints(pushed, built_pro
     assert "Petaling Jaya" in remote.stdout
 
 
-def test_cli_construct_and_ask_on_a_remote_endpoint(pushed, built_project):
-    done = run_cli("query", "--endpoint", pushed, "-e", "CONSTRUCT WHERE { ?p ckg:partner municipality:kr-daegu }",
-                   "--format", "nt", project=built_project)
+def assert_construct_gets_daegus_partnership(endpoint: str, project) -> None:
+    """``query --endpoint … -e 'CONSTRUCT …' --format nt`` prints the one triple the seed graph has."""
+    done = run_cli("query", "--endpoint", endpoint, "-e", "CONSTRUCT WHERE { ?p ckg:partner municipality:kr-daegu }",
+                   "--format", "nt", project=project)
     assert done.code == 0, done.stderr
     assert done.stdout.strip() == ("<https://w3id.org/citykg/id/partnership/id-bandung--kr-daegu> "
                                    "<https://w3id.org/citykg/ontology#partner> "
                                    "<https://w3id.org/citykg/id/municipality/kr-daegu> .")
+
+
+def test_cli_construct_and_ask_on_a_remote_endpoint(pushed, built_project):
+    assert_construct_gets_daegus_partnership(pushed, built_project)
     done = run_cli("query", "--endpoint", pushed, "-e", "ASK { municipality:id-bandung a ckg:City }",
                    "--format", "json", project=built_project)
     assert done.code == 0 and '"boolean":true' in done.stdout.replace(" ", "")

@@ -24,6 +24,8 @@ import pytest
 
 from citykg.query.catalogue import bind, with_values
 
+from .conftest import stop
+
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PARTNERS_OF_BANDUNG = ("SELECT ?partner WHERE { ?p a ckg:Partnership ; ckg:partner municipality:id-bandung , ?partner "
                        "FILTER (?partner != municipality:id-bandung) } ORDER BY ?partner")
@@ -56,12 +58,7 @@ def start_server(project: Path, *options: str) -> Iterator[Server]:
         assert line.startswith("citykg endpoint at http://127.0.0.1:"), line
         yield Server(line.split()[3], process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 10)
 
 
 def http(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None):

@@ -18,8 +18,8 @@ import pytest
 from citykg import KnowledgeGraph
 from citykg.query.remote import RemoteError
 
-from .conftest import answers_http, copy_project, run_cli
-from .test_remote import answers, catalogue_params, free_port
+from .conftest import answers_http, copy_project, run_cli, stop
+from .test_remote import answers, assert_construct_gets_daegus_partnership, catalogue_params, free_port
 
 PACKAGE = "virtuoso-opensource"
 #: A row cap and a sort limit small enough for the seed graph: pages of 4, and the second page's
@@ -95,12 +95,7 @@ def running_virtuoso(folder: Path, max_rows: int = MAX_ROWS, max_sorted: int = M
             pytest.skip(f"Virtuoso did not start on {base}: {log.strip() or 'no log'}")
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 30)
 
 
 @pytest.fixture(scope="module")
@@ -173,12 +168,7 @@ def test_cli_query_endpoint_on_virtuoso_pages_past_the_cap(pushed, built_project
 
 
 def test_construct_on_virtuoso_gets_rdf(pushed, built_project):
-    done = run_cli("query", "--endpoint", pushed, "-e", "CONSTRUCT WHERE { ?p ckg:partner municipality:kr-daegu }",
-                   "--format", "nt", project=built_project)
-    assert done.code == 0, done.stderr
-    assert done.stdout.strip() == ("<https://w3id.org/citykg/id/partnership/id-bandung--kr-daegu> "
-                                   "<https://w3id.org/citykg/ontology#partner> "
-                                   "<https://w3id.org/citykg/id/municipality/kr-daegu> .")
+    assert_construct_gets_daegus_partnership(pushed, built_project)
 
 
 def test_a_construct_virtuoso_may_have_cut_is_an_error_not_a_short_graph(pushed, built_project):
