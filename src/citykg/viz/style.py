@@ -18,6 +18,7 @@ import networkx as nx
 KIND_COLOURS: dict[str, str] = {
     "municipality": "#0072B2",
     "country": "#E69F00",
+    "province": "#F0E442",
     "organisation": "#009E73",
     "person": "#CC79A7",
     "event": "#D55E00",
@@ -27,7 +28,7 @@ KIND_COLOURS: dict[str, str] = {
 #: ``type`` attribute values (ontology class local names) → kind.
 _KIND_OF_TYPE = {
     "City": "municipality", "Regency": "municipality", "Municipality": "municipality",
-    "Country": "country", "Person": "person", "Sector": "sector",
+    "Country": "country", "Province": "province", "Person": "person", "Sector": "sector",
     "Organization": "organisation", "GovernmentAgency": "organisation", "Legislature": "organisation",
     "ChamberOfCommerce": "organisation", "Company": "organisation", "Institute": "organisation",
     "Embassy": "organisation", "GovernmentBody": "organisation",
@@ -35,8 +36,8 @@ _KIND_OF_TYPE = {
     "ExchangeProgramme": "event", "Statement": "event", "Ranking": "event",
 }
 #: Compact-IRI prefixes → kind, for nodes without a ``type`` (networks read from files keep their ids).
-_KIND_OF_PREFIX = {"municipality": "municipality", "country": "country", "organization": "organisation",
-                   "person": "person", "event": "event", "sector": "sector"}
+_KIND_OF_PREFIX = {"municipality": "municipality", "country": "country", "province": "province",
+                   "organization": "organisation", "person": "person", "event": "event", "sector": "sector"}
 
 #: Distinct colours for the countries with most nodes when colouring by country; the rest share grey.
 COUNTRY_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#332288",
