@@ -26,11 +26,16 @@ _NODES = """
 PREFIX ckg: <https://w3id.org/citykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
-SELECT ?m ?label ?iso2 ?lat ?long ?province WHERE {
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?m ?label ?iso2 ?lat ?long ?province ?same WHERE {
   ?m a ckg:Municipality ; rdfs:label ?label ; ckg:inCountry/ckg:iso2 ?iso2 .
   OPTIONAL { ?m geo:lat ?lat ; geo:long ?long }
   OPTIONAL { ?m ckg:inProvince/rdfs:label ?province }
+  OPTIONAL { ?m owl:sameAs ?same }
 }"""
+_PROVINCES = """
+PREFIX ckg: <https://w3id.org/citykg/ontology#>
+SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?p ckg:partner ?m . ?m a ckg:Province }"""
 _PARTNERS = """
 PREFIX ckg: <https://w3id.org/citykg/ontology#>
 SELECT ?a ?b ?g WHERE { GRAPH ?g { ?p ckg:partner ?a , ?b FILTER(?a != ?b) } }"""
@@ -59,8 +64,10 @@ def main() -> None:
     nodes: dict[str, dict] = {}
     for row in _select(store, _NODES):
         node = nodes.setdefault(row["m"].value, {"labels": set(), "iso2": row["iso2"].value, "pos": None,
-                                                 "province": None})
+                                                 "province": None, "items": set()})
         node["labels"].add(row["label"].value)
+        if row["same"] is not None:
+            node["items"].add(row["same"].value.rsplit("/", 1)[1])
         if row["province"] is not None:
             node["province"] = row["province"].value
         if row["lat"] is not None:
@@ -71,15 +78,17 @@ def main() -> None:
     outside = [iri for iri, node in sorted(nodes.items()) if node["pos"] is not None
                and check_position(gazetteer(), node["iso2"], sorted(node["labels"]), *node["pos"]) is not None]
     sample = random.Random(args.seed).sample(sorted(nodes), min(args.size, len(nodes)))
-    print(f"# {len(nodes):,} municipalities, {len(outside):,} with a position outside their country; "
-          f"sample of {len(sample)} (seed {args.seed}) from {args.imported}")
+    provinces = next(iter(_select(store, _PROVINCES)))["n"].value
+    print(f"# {len(nodes):,} municipalities, {len(outside):,} with a position outside their country, {provinces} "
+          f"provinces that are partners; sample of {len(sample)} (seed {args.seed}) from {args.imported}")
     for number, iri in enumerate(sample, start=1):
         node = nodes[iri]
         position = "no position" if node["pos"] is None else f"{node['pos'][0]:.4f}, {node['pos'][1]:.4f}"
         flag = "  OUTSIDE ITS COUNTRY" if iri in outside else ""
         where = f"{node['province']}, {node['iso2']}" if node["province"] else node["iso2"]
+        items = f" [{', '.join(sorted(node['items'], key=lambda q: int(q[1:])))}]" if node["items"] else ""
         print(f"\n{number}. {iri.rsplit('/', 1)[1]}: {' / '.join(sorted(node['labels']))} ({where}), "
-              f"{position}{flag}")
+              f"{position}{items}{flag}")
         for other, graphs in sorted(partners[iri].items()):
             known = nodes.get(other)
             name = " / ".join(sorted(known["labels"])) if known else other.rsplit("/", 1)[1]

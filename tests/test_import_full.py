@@ -99,6 +99,10 @@ MUNICIPALITY = "https://w3id.org/citykg/ontology#Municipality"
     ("Columbus", {"municipality:us-columbus": "Columbus, United States",
                   "municipality:us-columbus-ga": "Columbus, Georgia, United States",
                   "municipality:us-columbus-in": "Columbus, Indiana, United States"}),
+    ("Springfield", {"municipality:us-springfield": "Springfield, United States",
+                     "municipality:us-springfield-2": "Springfield, United States"}),
+    ("Jackson", {"municipality:us-jackson": "Jackson, United States",
+                 "municipality:us-jackson-2": "Jackson, United States"}),
 ])
 def test_the_named_homonyms_are_split_and_each_name_lists_its_towns(full, label, candidates):
     with pytest.raises(AmbiguousLabelError) as raised:
@@ -118,6 +122,33 @@ def test_a_homonym_picked_by_its_state_has_its_own_partners(full, label, node, p
     found = {row["partner"] for row in select(full, "SELECT ?m ?partner WHERE { ?p ckg:partner ?m , ?partner "
                                               "FILTER(?partner != ?m) }", m=NamedNode(ID + "municipality/" + node))}
     assert f"municipality:{partner}" in found and f"municipality:{not_partner}" not in found
+
+
+@pytest.mark.parametrize(("node", "item", "partners"), [
+    ("us-springfield-2", "wd:Q40325", {"de-wittenberg", "rs-kragujevac", "ro-pitesti"}),
+    ("us-jackson-2", "wd:Q28198", {"tw-chiayi", "no-skien"}),
+])
+def test_the_town_of_one_item_is_linked_to_it_and_the_rest_claims_no_position(full, node, item, partners):
+    found = select(full, "SELECT ?m ?partner ?same WHERE { ?m owl:sameAs ?same . ?p ckg:partner ?m , ?partner "
+                         "FILTER(?partner != ?m) }", m=NamedNode(ID + "municipality/" + node))
+    assert {row["same"] for row in found} == {item}
+    assert {row["partner"].removeprefix("municipality:") for row in found} == partners
+    rest = node.removesuffix("-2")
+    assert select(full, "SELECT ?m ?lat ?same WHERE { ?m geo:lat ?lat OPTIONAL { ?m owl:sameAs ?same } }",
+                  m=NamedNode(ID + "municipality/" + rest)) == []
+
+
+def test_sure_provinces_are_provinces_and_keep_their_ties(full):
+    types = {row["m"]: row["type"] for row in select(full, """SELECT ?m ?type WHERE {
+        VALUES ?m { municipality:id-east-java municipality:ua-zaporizhia municipality:ps-qalqilya
+                    municipality:pw-melekeok }
+        ?m a ?type VALUES ?type { ckg:Province ckg:Municipality } }""")}
+    assert types == {"municipality:id-east-java": "ckg:Province", "municipality:ua-zaporizhia": "ckg:Municipality",
+                     "municipality:ps-qalqilya": "ckg:Municipality", "municipality:pw-melekeok": "ckg:Municipality"}
+    partners = {row["partner"] for row in select(full, "SELECT ?partner WHERE { ?p ckg:partner "
+                                                 "municipality:id-east-java , ?partner FILTER(?partner != "
+                                                 "municipality:id-east-java) }")}
+    assert partners == {"municipality:cn-shanghai", "municipality:cn-tianjin"}
 
 
 def test_the_cli_lists_the_portlands_and_exits_2(full):

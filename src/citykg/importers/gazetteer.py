@@ -104,6 +104,10 @@ class Gazetteer:
             found = [p for p in found if p.country == country]
         return sorted(found, key=lambda p: (-p.population, p.geonameid))
 
+    def in_country(self, country: str) -> list[GazetteerPlace]:
+        """Every listed place of ``country`` (empty when GeoNames lists none there)."""
+        return self._trees[country][1] if country in self._trees else []
+
     def knows_country(self, country: str) -> bool:
         return country in self._trees
 

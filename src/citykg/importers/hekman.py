@@ -19,8 +19,9 @@ from ..vocab import CKG, RDF, XSD
 from .countries import country_code, country_label
 from .emit import SourceInfo, Writer, country_iri, decimal_text, partnership_iri, province_iri
 from .gazetteer import gazetteer, geonames_source
+from .homonyms import split_item_towns
 from .known import KnownGraph, read_known
-from .levels import subdivision_level
+from .levels import province_evidence, subdivision_level
 from .merges import merge_written_twice
 from .names import parse_name, slug
 from .positions import check_position, in_state, place_in_state
@@ -36,6 +37,7 @@ OUTPUT = Path("graph/imported/hekman-twin-cities.trig")
 COUNTRIES_OUTPUT = Path("graph/imported/countries.trig")
 POSITIONS_OUTPUT = Path("graph/imported/geonames-positions.trig")
 _GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+PROVINCES = "Provinces listed as municipalities, retyped ckg:Province (first-level subdivisions)"
 _WIKIPEDIA = "https://en.wikipedia.org/wiki/List_of_twin_towns_and_sister_cities_in_"
 
 SOURCE = SourceInfo(
@@ -178,6 +180,7 @@ def import_hekman(project: Project, path: Path, coordinates: Path | None = None,
     split_by_state(resolution, rows, read_sections(rows, gazetteer()), evidence, report)
     if evidence is not None:
         split_homonyms(resolution, evidence, report)
+        split_item_towns(resolution, evidence, report)
     target = project.root / (output or OUTPUT)
     writer, fixes = Writer(SOURCE), Writer(geonames_source("positions"))
     _write_entities(writer, fixes, resolution, known, report)
@@ -203,18 +206,14 @@ def _write_entities(writer: Writer, fixes: Writer, resolution: Resolution, known
         if entity.curated:
             _write_curated(writer, entity, known, report)
             continue
-        new += 1
-        writer.add(entity.iri, RDF + "type", CKG + "Municipality")
+        retyped = _note_level(entity, report, degree[entity.iri])
+        new += not retyped
+        writer.add(entity.iri, RDF + "type", CKG + ("Province" if retyped else "Municipality"))
         writer.label(entity.iri, entity.label)
         writer.add(entity.iri, CKG + "inCountry", country_iri(entity.country))
         for spelling in entity.spellings:
             if spelling != entity.label:
                 writer.text(entity.iri, CKG + "nameInSource", spelling)
-        level = subdivision_level(gazetteer(), entity.country, entity.label)
-        if level is not None:
-            report.note("Provinces or regions listed as municipalities (check these)",
-                        f"{_compact(entity.iri)} ('{entity.label}', {entity.country}): {level}",
-                        ties=degree[entity.iri])
         if entity.province is not None:
             province = province_iri(entity.country, admin1_names(entity.country)[entity.province])
             writer.add(entity.iri, CKG + "inProvince", province)
@@ -228,9 +227,28 @@ def _write_entities(writer: Writer, fixes: Writer, resolution: Resolution, known
     for province, (country, name) in sorted(provinces.items()):
         writer.province(province, country, name)
     report.counts["municipalities (new)"] = new
+    report.counts["provinces (named as towns by the lists)"] = len(report.notes.get(PROVINCES, ()))
     report.counts["municipalities with a state from the page's sections"] = sum(
         1 for e in resolution.entities.values() if e.province is not None)
-    report.counts["municipalities (curated, matched)"] = len(resolution.entities) - new
+    report.counts["municipalities (curated, matched)"] = sum(1 for e in resolution.entities.values() if e.curated)
+
+
+def _note_level(entity: Entity, report: ImportReport, ties: int) -> bool:
+    """List a name that looks like a subdivision; True when it surely is a first-level one (a ckg:Province).
+
+    The node keeps its IRI (``municipality:id-east-java``): its partnerships' IRIs and links stay as they were.
+    """
+    level = subdivision_level(gazetteer(), entity.country, entity.label)
+    if level is None:
+        return False
+    sure = province_evidence(gazetteer(), entity.country, entity.label)
+    if sure is None:
+        report.note("Provinces or regions listed as municipalities (check these)",
+                    f"{_compact(entity.iri)} ('{entity.label}', {entity.country}): {level}", ties=ties)
+        return False
+    report.note(PROVINCES, f"{_compact(entity.iri)} ('{entity.label}', {entity.country}): {sure}, and no GeoNames "
+                "place of the country has a name like it", ties=ties)
+    return True
 
 
 def _degree(resolution: Resolution) -> dict[str, int]:

@@ -25,8 +25,9 @@ PREFIX ckg: <https://w3id.org/citykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT ?place ?iso2 ?name ?english ?same WHERE {
-  ?place a ?class ; ckg:inCountry/ckg:iso2 ?iso2 .
-  VALUES ?class { ckg:Municipality ckg:City ckg:Regency }
+  { ?place a ?class VALUES ?class { ckg:Municipality ckg:City ckg:Regency } }
+  UNION { ?place a ckg:Province FILTER EXISTS { ?tie ckg:partner ?place } }
+  ?place ckg:inCountry/ckg:iso2 ?iso2 .
   OPTIONAL { ?place rdfs:label|ckg:localName|ckg:nameInSource ?name }
   OPTIONAL { ?place rdfs:label ?english FILTER(langMatches(lang(?english), "en")) }
   OPTIONAL { ?place owl:sameAs ?same }
@@ -54,7 +55,7 @@ _FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG}
 
 @dataclass
 class Place:
-    """A municipality already in the graph."""
+    """A municipality already in the graph (or a province that is a partner: the lists name some as towns)."""
 
     iri: str
     iso2: str
