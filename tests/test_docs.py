@@ -164,5 +164,5 @@ def test_readme_python_example_runs_on_the_seed_graph(tmp_path):
     assert done.returncode == 0, done.stderr
     partners, stats = done.stdout.splitlines()
     assert "https://w3id.org/citykg/id/municipality/kr-daegu" in partners
-    assert stats.startswith("{'triples': 3462, 'graphs': 11, 'Country': 7, ")
+    assert stats.startswith("{'triples': 3475, 'graphs': 11, 'Country': 7, ")
     assert (folder / "citykg.ttl").stat().st_size > 100_000

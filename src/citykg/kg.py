@@ -43,7 +43,7 @@ EXPORT_FORMATS: dict[str, tuple[RdfFormat, bool]] = {
 }
 
 #: Classes counted in the summary, in the order it shows them.
-SUMMARY_CLASSES = ("Country", "Municipality", "Organization", "Person", "Position", "Partnership",
+SUMMARY_CLASSES = ("Country", "Province", "Municipality", "Organization", "Person", "Position", "Partnership",
                    "Agreement", "Event", "Sector", "Source")
 
 _LABELS = """SELECT ?class ?x ?label WHERE {
