@@ -362,6 +362,39 @@ def test_ambiguous_label_lists_the_candidates(tmp_path):
     assert "'Bandung' names 2 municipalities; say which one" in done.stderr
 
 
+#: Two more Bandungs in Indonesia with no province: only their Wikidata items and ties tell them apart.
+TWIN_BANDUNGS = """
+@prefix ckg: <https://w3id.org/citykg/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/citykg/id/municipality/id-bandung-2> a ckg:City ;
+    rdfs:label "Bandung"@en ;
+    owl:sameAs <http://www.wikidata.org/entity/Q999001> ;
+    ckg:inCountry <https://w3id.org/citykg/id/country/id> .
+<https://w3id.org/citykg/id/municipality/id-bandung-3> a ckg:City ;
+    rdfs:label "Bandung"@en ;
+    ckg:inCountry <https://w3id.org/citykg/id/country/id> .
+<https://w3id.org/citykg/id/partnership/id-bandung-3--my-petaling-jaya> a ckg:Partnership ;
+    rdfs:label "Bandung–Petaling Jaya test tie"@en ;
+    ckg:partnershipType ckg:SisterCity ;
+    ckg:partner <https://w3id.org/citykg/id/municipality/id-bandung-3> ,
+        <https://w3id.org/citykg/id/municipality/my-petaling-jaya> .
+"""
+
+
+def test_homonyms_in_one_place_are_told_apart_by_item_and_ties(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "graph" / "reference" / "zz-twin-bandungs.trig").write_text(TWIN_BANDUNGS, encoding="utf-8")
+    kg = KnowledgeGraph(project)
+    kg.build()
+    with pytest.raises(UsageError) as caught:
+        kg.run("partners", {"city": "Bandung, Indonesia"})
+    assert str(caught.value).splitlines()[1:] == [
+        "  municipality:id-bandung  (Bandung, West Java, Indonesia)",
+        "  municipality:id-bandung-2  (Bandung, Indonesia; Wikidata Q999001, 0 partnerships)",
+        "  municipality:id-bandung-3  (Bandung, Indonesia; 1 partnership)"]
+
+
 #: A label that would end a VALUES block and add an update if it were pasted in as text.
 HOSTILE = 'Kota "X") } ; DROP ALL ; INSERT DATA { <http://e/a> <http://e/b> "c" } #\\'
 

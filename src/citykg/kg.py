@@ -56,6 +56,13 @@ _PLACES = """SELECT ?x ?what ?label WHERE {
   UNION { ?x ckg:inProvince|<https://schema.org/containedInPlace> ?place .
           ?place rdfs:label|skos:altLabel ?label BIND("province" AS ?what) }
 }"""
+#: What tells apart homonyms in the same place (two Springfields, neither with a state): the Wikidata item
+#: each is the same as, and how many partnerships each is a partner in.
+_IDENTITIES = """SELECT ?x ?what ?label WHERE {
+  { ?x owl:sameAs ?label FILTER(STRSTARTS(STR(?label), "http://www.wikidata.org/entity/")) BIND("wikidata" AS ?what) }
+  UNION { SELECT ?x (COUNT(DISTINCT ?partnership) AS ?label) ("ties" AS ?what)
+          WHERE { ?partnership ckg:partner ?x } GROUP BY ?x }
+}"""
 
 
 class KnowledgeGraph:
@@ -202,8 +209,19 @@ class KnowledgeGraph:
             label = name.strip()
         if len(matches) > 1:
             places = places or self._places(matches)
-            raise AmbiguousLabelError(label, _plural(class_iri), [(compact(m), places[m].where()) for m in matches])
+            raise AmbiguousLabelError(label, _plural(class_iri), self._told_apart(places, matches))
         return matches
+
+    def _told_apart(self, places: dict[str, Place], matches: list[str]) -> list[tuple[str, str]]:
+        """Each candidate with where it is; those in the same place also with their Wikidata item and ties."""
+        wheres = {m: places[m].where() for m in matches}
+        alike = [m for m in matches if list(wheres.values()).count(wheres[m]) > 1]
+        if alike:
+            for row in self._select(with_rows(_IDENTITIES, "x", [NamedNode(iri) for iri in alike])):
+                places[row["x"].value].add(row["what"].value, row["label"])
+            for m in alike:
+                wheres[m] = "; ".join(part for part in (wheres[m], places[m].identity()) if part)
+        return [(compact(m), wheres[m]) for m in matches]
 
     def _labelled(self, class_iri: str, label: str) -> list[str]:
         """The instances of ``class_iri`` whose label is ``label`` under citykg.labels' rule: from the
@@ -295,6 +313,13 @@ class Place:
         """"Portland, Maine, United States": the English names first, an ISO code only if nothing else."""
         shown = [self._best(what) for what in ("name", "province", "country")]
         return ", ".join(dict.fromkeys(name for name in shown if name))
+
+    def identity(self) -> str:
+        """"Wikidata Q40325, 3 partnerships": what tells this node from a homonym in the same place."""
+        items = sorted(value.rsplit("/", 1)[-1] for value, _ in self.names.get("wikidata", ()))
+        ties = int(self.names["ties"][0][0]) if "ties" in self.names else 0
+        parts = [f"Wikidata {', '.join(items)}"] if items else []
+        return ", ".join([*parts, f"{ties} partnership{'s' if ties != 1 else ''}"])
 
     def _best(self, what: str) -> str:
         names = sorted(self.names.get(what, ()), key=lambda n: (n[1] != "en", n[1] != "", len(n[0]) <= 3, n[0]))
