@@ -99,10 +99,11 @@ MUNICIPALITY = "https://w3id.org/citykg/ontology#Municipality"
     ("Columbus", {"municipality:us-columbus": "Columbus, United States",
                   "municipality:us-columbus-ga": "Columbus, Georgia, United States",
                   "municipality:us-columbus-in": "Columbus, Indiana, United States"}),
-    ("Springfield", {"municipality:us-springfield": "Springfield, United States",
-                     "municipality:us-springfield-2": "Springfield, United States"}),
-    ("Jackson", {"municipality:us-jackson": "Jackson, United States",
-                 "municipality:us-jackson-2": "Jackson, United States"}),
+    # same country, no state: told apart by their Wikidata item and their number of ties
+    ("Springfield", {"municipality:us-springfield": "Springfield, United States; 6 partnerships",
+                     "municipality:us-springfield-2": "Springfield, United States; Wikidata Q40325, 3 partnerships"}),
+    ("Jackson", {"municipality:us-jackson": "Jackson, United States; 4 partnerships",
+                 "municipality:us-jackson-2": "Jackson, United States; Wikidata Q28198, 2 partnerships"}),
 ])
 def test_the_named_homonyms_are_split_and_each_name_lists_its_towns(full, label, candidates):
     with pytest.raises(AmbiguousLabelError) as raised:
@@ -140,15 +141,30 @@ def test_the_town_of_one_item_is_linked_to_it_and_the_rest_claims_no_position(fu
 
 def test_sure_provinces_are_provinces_and_keep_their_ties(full):
     types = {row["m"]: row["type"] for row in select(full, """SELECT ?m ?type WHERE {
-        VALUES ?m { municipality:id-east-java municipality:ua-zaporizhia municipality:ps-qalqilya
-                    municipality:pw-melekeok }
+        VALUES ?m { province:id-east-java municipality:id-east-java municipality:ua-zaporizhia
+                    municipality:ps-qalqilya municipality:pw-melekeok }
         ?m a ?type VALUES ?type { ckg:Province ckg:Municipality } }""")}
-    assert types == {"municipality:id-east-java": "ckg:Province", "municipality:ua-zaporizhia": "ckg:Municipality",
+    assert types == {"province:id-east-java": "ckg:Province", "municipality:ua-zaporizhia": "ckg:Municipality",
                      "municipality:ps-qalqilya": "ckg:Municipality", "municipality:pw-melekeok": "ckg:Municipality"}
     partners = {row["partner"] for row in select(full, "SELECT ?partner WHERE { ?p ckg:partner "
-                                                 "municipality:id-east-java , ?partner FILTER(?partner != "
-                                                 "municipality:id-east-java) }")}
+                                                 "province:id-east-java , ?partner FILTER(?partner != "
+                                                 "province:id-east-java) }")}
     assert partners == {"municipality:cn-shanghai", "municipality:cn-tianjin"}
+
+
+def test_each_province_the_lists_name_is_one_node_with_one_english_label(full):
+    rows = select(full, """SELECT ?p (STR(?l) AS ?label) WHERE { ?p a ckg:Province ; rdfs:label ?l
+        FILTER(langMatches(lang(?l), "en")) VALUES ?p { province:cn-zhejiang province:cn-shandong
+        province:us-rhode-island province:jp-osaka-prefecture } }""")
+    assert sorted((row["p"], row["label"]) for row in rows) == [
+        ("province:cn-shandong", "Shandong"), ("province:cn-zhejiang", "Zhejiang"),
+        ("province:jp-osaka-prefecture", "Osaka Prefecture"), ("province:us-rhode-island", "Rhode Island")]
+    left = select(full, """SELECT ?m WHERE { ?m a ?type VALUES ?m { municipality:cn-zhejiang-province
+        municipality:cn-shandong-province municipality:cn-shandong municipality:us-rhode-island } }""")
+    assert left == []
+    # the curated province is the one the Wikidata item names, and the lists' spelling is recorded on it
+    same = select(full, "SELECT ?same ?name WHERE { province:cn-zhejiang owl:sameAs ?same ; ckg:nameInSource ?name }")
+    assert same == [{"same": "wd:Q16967", "name": "Zhejiang Province"}]
 
 
 def test_the_cli_lists_the_portlands_and_exits_2(full):

@@ -25,6 +25,7 @@ from .conftest import REPO, copy_project, run_cli
 
 DATA = REPO / "tests" / "data" / "import-homonyms"
 M = "https://w3id.org/citykg/id/municipality/"
+P = "https://w3id.org/citykg/id/province/"
 CKG = "https://w3id.org/citykg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LAT = "http://www.w3.org/2003/01/geo/wgs84_pos#lat"
@@ -44,16 +45,16 @@ def imported(tmp_path_factory) -> tuple[Path, Store, ImportReport]:
     return root, store, report
 
 
-def _partners(store: Store, node: str) -> set[str]:
+def _partners(store: Store, node: str, prefix: str = M) -> set[str]:
     found = set()
-    for quad in store.quads_for_pattern(None, NamedNode(CKG + "partner"), NamedNode(M + node)):
+    for quad in store.quads_for_pattern(None, NamedNode(CKG + "partner"), NamedNode(prefix + node)):
         ends = {q.object.value for q in store.quads_for_pattern(quad.subject, quad.predicate, None)}
-        found |= {e.removeprefix(M) for e in ends if e != M + node}
+        found |= {e.removeprefix(M) for e in ends if e != prefix + node}
     return found
 
 
-def _values(store: Store, node: str, predicate: str) -> set[str]:
-    return {q.object.value for q in store.quads_for_pattern(NamedNode(M + node), NamedNode(predicate), None)}
+def _values(store: Store, node: str, predicate: str, prefix: str = M) -> set[str]:
+    return {q.object.value for q in store.quads_for_pattern(NamedNode(prefix + node), NamedNode(predicate), None)}
 
 
 def test_the_partners_one_item_lists_are_a_town_of_their_own(imported):
@@ -98,17 +99,19 @@ def test_no_split_without_a_second_sizeable_town_or_when_the_item_lists_as_many(
 
 def test_a_sure_province_is_retyped_and_keeps_its_ties(imported):
     _, store, report = imported
-    assert _values(store, "id-east-java", RDF_TYPE) == {CKG + "Province"}
-    assert _partners(store, "id-east-java") == {"cn-shanghai", "cn-tianjin"}
+    assert _values(store, "id-east-java", RDF_TYPE, P) == {CKG + "Province"}
+    assert _values(store, "id-east-java", RDF_TYPE) == set()  # no municipality:id-east-java is left
+    assert _values(store, "id-east-java", LAT, P) == set()  # the geocoder's point is Surabaya's
+    assert _partners(store, "id-east-java", P) == {"cn-shanghai", "cn-tianjin"}
     assert report.notes[PROVINCES] == [
-        "municipality:id-east-java ('East Java', ID): the English name of the first-level subdivision ID.08 "
-        "(GeoNames), and no GeoNames place of the country has a name like it"]
+        "province:id-east-java ('East Java', ID) from 'East Java' (was municipality:id-east-java): the English name "
+        "of the first-level subdivision ID.08 (GeoNames), and no GeoNames place of the country has a name like it"]
     assert report.counts["provinces (named as towns by the lists)"] == 1
 
 
 def test_the_wikidata_import_resolves_an_item_to_a_province_that_is_a_partner(imported):
     _, store, _ = imported
-    assert _values(store, "id-east-java", SAME_AS) == {"http://www.wikidata.org/entity/Q41"}
+    assert _values(store, "id-east-java", SAME_AS, P) == {"http://www.wikidata.org/entity/Q41"}
 
 
 def test_a_province_named_like_its_city_stays_a_municipality_and_is_flagged(imported):
@@ -135,7 +138,9 @@ def test_the_shapes_accept_the_province_as_a_partner_and_the_user_is_asked_which
     KnowledgeGraph(root).build()  # validates every node, the partnerships of East Java included
     result = run_cli("query", "partners", "-p", "city=Springfield", project=root)
     assert result.code == 2
-    assert "municipality:us-springfield  (Springfield, United States)" in result.stderr
-    assert "municipality:us-springfield-2  (Springfield, United States)" in result.stderr
+    assert "municipality:us-springfield  (Springfield, United States; 4 partnerships)" in result.stderr
+    assert "municipality:us-springfield-2  (Springfield, United States; Wikidata Q1, 3 partnerships)" in result.stderr
     towns = run_cli("query", "-e", "SELECT ?m WHERE { ?m a ckg:Municipality }", "--format", "csv", project=root)
     assert towns.code == 0 and "id-east-java" not in towns.stdout and "ua-zaporizhia" in towns.stdout
+    provinces = run_cli("query", "-e", "SELECT ?p WHERE { ?p a ckg:Province }", "--format", "csv", project=root)
+    assert provinces.code == 0 and "province/id-east-java" in provinces.stdout

@@ -33,6 +33,15 @@ SELECT ?place ?iso2 ?name ?english ?same WHERE {
   OPTIONAL { ?place owl:sameAs ?same }
 }"""
 
+_PROVINCES = """
+PREFIX ckg: <https://w3id.org/citykg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?place ?iso2 ?name ?english WHERE {
+  ?place a ckg:Province ; ckg:inCountry/ckg:iso2 ?iso2 .
+  OPTIONAL { ?place rdfs:label|ckg:localName|ckg:nameInSource ?name }
+  OPTIONAL { ?place rdfs:label ?english FILTER(langMatches(lang(?english), "en")) }
+}"""
+
 _COUNTRIES = """
 PREFIX ckg: <https://w3id.org/citykg/ontology#>
 SELECT ?country ?iso2 WHERE { ?country a ckg:Country ; ckg:iso2 ?iso2 }"""
@@ -71,6 +80,7 @@ class KnownGraph:
     partnership_types: dict[str, set[str]]  # partnership IRI → its ckg:partnershipType values
     labelled_partnerships: set[str]  # partnerships that already have an English label
     partners: dict[str, set[str]]  # party IRI → the parties it has a partnership with
+    provinces: dict[str, Place] = field(default_factory=dict)  # every ckg:Province, partner or not
 
     def name_index(self) -> dict[tuple[str, str], str]:
         """(ISO2, slug of any name) → IRI, for the names that point to one place only."""
@@ -110,7 +120,14 @@ def read_known(project: Project, kinds: tuple[str, ...] = ("reference", "sources
     partners: dict[str, set[str]] = defaultdict(set)
     for row in _select(store, _PARTNERS):
         partners[row["a"].value].add(row["b"].value)
-    return KnownGraph(places, countries, dict(types), labelled, dict(partners))
+    provinces: dict[str, Place] = {}
+    for row in _select(store, _PROVINCES):
+        province = provinces.setdefault(row["place"].value, Place(row["place"].value, row["iso2"].value))
+        if row["name"] is not None:
+            province.names.add(row["name"].value)
+        if row["english"] is not None:
+            province.label = row["english"].value
+    return KnownGraph(places, countries, dict(types), labelled, dict(partners), provinces)
 
 
 def _select(store: Store, query: str) -> QuerySolutions:
