@@ -84,18 +84,19 @@ def in_force(view: View, agreements: dict[NamedNode, list], today: datetime.date
 def municipality(view: View, node: NamedNode, today: datetime.date) -> dict:
     """A city's page: names, place, ties (with their partners' facts), agreements, events, officials,
     sectors, and every quote of every source that states something about it, its ties, agreements, events
-    or posts. Four queries from the city (``sparql/city-*.rq``), one for the graphs of the agreements,
-    events and posts found (``sparql/graphs-of.rq``) and one of the catalogue's for the agreements in
-    force; the city's own statements were read by :meth:`View.named`."""
+    or posts. Four queries from the city (``sparql/city-*.rq``), index look-ups for the sources of the
+    agreements, events and posts found (:func:`citykg.pages.city.other_sources`) and one of the catalogue's
+    queries for the agreements in force; the city's own statements were read by :meth:`View.named`."""
     ties, tie_rows = city.ties(view, node)
     tie_sources = city.tie_sources(view, node)
     agreements, positions = city.records(view, node)
     events, event_rows = city.events(view, node)
-    sources = set(view.sources(node)) | city.other_sources(view, [*agreements, *positions, *events])
+    sources = set(view.sources(node))
     for row in tie_rows:
         graphs = tie_sources.get(row.pop("node"), [])
         sources.update(graphs)
         row["sources"] = len(graphs)
+    sources |= city.other_sources(view, [*agreements, *positions, *events], sources)
     forced = in_force(view, {a: [*f.get("signed", ()), *f.get("from", ())] for a, f in agreements.items()}, today)
     lat, long = view.value(node, GEO + "lat"), view.value(node, GEO + "long")
     sectors = {s for n in [*ties, *agreements, *events] for s in view.sectors(n)}

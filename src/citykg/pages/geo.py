@@ -90,6 +90,10 @@ def svg_map(lat: float, lon: float, *, label: str = "", highlight: str | None = 
     paths = []
     simple = west >= -180.0 and east <= 180.0
     for country, rings in _prepared():
+        box = country.bbox  # a country wholly outside the window (most of them) costs one test, not one per ring
+        if simple and box[0] >= -180.0 and box[2] - box[0] <= 180.0 and (
+                box[2] < west or box[0] > east or box[3] < south or box[1] > north):
+            continue
         drawn = []
         for ring, bbox, crosses, text in rings:
             if simple and not crosses:

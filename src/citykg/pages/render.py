@@ -1,7 +1,9 @@
 """The HTML pages: one Jinja2 template per page type, autoescaped, with their CSS inlined.
 
-Labels come from sources anyone can edit, so every value reaches the page through Jinja's autoescaping;
-the only markup not escaped is the map, which :mod:`citykg.pages.geo` writes from numbers and escaped names.
+Labels come from sources anyone can edit, so every value reaches the page escaped: through Jinja's
+autoescaping, or through :mod:`citykg.pages.rows`, which writes the repeated parts (tables, timeline, quotes,
+names) from values it escapes itself; the other markup not escaped again is the map, which
+:mod:`citykg.pages.geo` writes from numbers and escaped names.
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ import datetime
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
-from pyoxigraph import Literal, NamedNode, Quad
+from markupsafe import Markup
+from pyoxigraph import NamedNode, Quad
 
 from ..kg import KnowledgeGraph
 from ..labels import normalise
-from ..vocab import CKG, compact
+from ..vocab import CKG
 from . import facts, geo
 from .links import ServerLinks, SiteLinks
 from .negotiate import SUFFIXES
+from .rows import Writer
 from .view import View, kind_of
 
 __all__ = ["render_page", "render_search", "render_ontology", "search"]
@@ -39,103 +42,28 @@ def environment() -> Environment:
 
 
 def _anchor(links: ServerLinks | SiteLinks, view: View, compact_names: bool = False):
-    """The ``a()`` of the templates: a link dict, a term or text, as an escaped ``<a>`` (or plain text).
-    With ``compact_names`` a term reads as its prefixed name (``ckg:partner``), not its label: the
-    statements table, where the exact term matters and a label look-up per cell would double the cost."""
-
-    made: dict[tuple, Markup] = {}  # a page links the same types, statuses and countries many times
+    """The ``a()`` of the templates: a link dict, a term or text, as an escaped ``<a>`` (or plain text)."""
+    writer = Writer(links, view, compact_names)
 
     def anchor(item, text: str | None = None) -> Markup:
-        if isinstance(item, dict):
-            key: tuple = (item.get("iri", ""), item.get("label", ""), text)
-            if key not in made:
-                made[key] = _link_markup(key[0], key[1], text)
-            return made[key]
-        if isinstance(item, NamedNode | Literal):
-            key = (item, text)
-            if key not in made:
-                made[key] = _term_markup(item, text)
-            return made[key]
-        return _term_markup(item, text)
-
-    def _term_markup(item, text: str | None) -> Markup:
-        if isinstance(item, NamedNode) and text is None and compact_names:
-            iri, label = item.value, _compact(item.value)
-        elif isinstance(item, NamedNode):
-            iri, label = item.value, view.label(item)
-        elif isinstance(item, Literal):
-            iri, label = "", item.value + (f"@{item.language}" if item.language else "")
-        else:
-            iri, label = "", str(item)
-        return _link_markup(iri, label, text)
-
-    def _link_markup(iri: str, label: str, text: str | None) -> Markup:
-        if not iri:
-            return escape(label)
-        return Markup(f'<a href="{escape(links.href(iri))}">{escape(text or label)}</a>')
+        return Markup(writer.link(item, text))
 
     return anchor
 
 
-def _names(anchor):
-    """The ``names()`` of the templates: items as links, separated by commas. A Python function rather
-    than a Jinja macro, since a page calls it a few hundred times and a macro call costs ten times more."""
-    comma = Markup(", ")
+def _functions(links: ServerLinks | SiteLinks, view: View) -> dict:
+    """What the entity templates call: ``a()`` and ``names()`` for links, and the page's repeated parts
+    (:mod:`citykg.pages.rows`), each giving ``Markup``."""
+    writer, compact_writer = Writer(links, view), Writer(links, view, compact_names=True)
 
-    def names(items) -> Markup:
-        return comma.join([anchor(item) for item in items])
+    def markup(write):
+        return lambda *args, **kwargs: Markup(write(*args, **kwargs))
 
-    return names
-
-
-def _tie_rows(anchor, names):
-    """The rows of a municipality's partners table, written here rather than in a template loop: a
-    city with a hundred ties has seven hundred cells, and a Jinja loop cost three times as much."""
-
-    def tie_rows(ties) -> Markup:
-        return Markup("".join(
-            f'<tr><td>{names(t["partners"])}</td>\n<td>{escape(t["countries"])}</td>\n'
-            f'<td>{names(t["type"])}</td><td>{names(t["status"])}</td><td>{escape(t["since"])}</td>'
-            f'<td class="n">{escape(t["sources"])}</td><td>{anchor(t["tie"], "details")}</td></tr>\n' for t in ties))
-
-    return tie_rows
-
-
-def _statement_rows(compact_anchor):
-    """The rows of the statements table (property, value, the graphs that state it), written here for the
-    same reason as :func:`_tie_rows`: the city with the most ties has over a hundred statements."""
-    names = _names(compact_anchor)
-
-    def statement_rows(statements) -> Markup:
-        return Markup("".join(f'<tr><td>{compact_anchor(row["predicate"])}</td><td>{compact_anchor(row["object"])}'
-                              f'</td>\n<td>{names(row["graphs"])}</td></tr>\n' for row in statements))
-
-    return statement_rows
-
-
-def _source_sections(anchor):
-    """The "what the sources say" sections of a municipality's page: each source with every quote of its
-    graph and what the quote supports. Written here for the reason of :func:`_tie_rows`: Bandung's page
-    shows 63 quotes, each a macro call with two links in the template's version."""
-
-    def quote_items(quotes) -> str:
-        return "".join(f'<li><blockquote>{escape(q["quote"])}</blockquote><p class="cite">— about {anchor(q["about"])}'
-                       f'</p></li>\n' for q in quotes)
-
-    def source_sections(sources) -> Markup:
-        return Markup("".join(
-            f'<section class="source"><h4>{anchor(s["source"])}</h4>'
-            + (f'<ul class="quotes">\n{quote_items(s["quotes"])}</ul>' if s["quotes"]
-               else '<p class="none">No quote.</p>')
-            + "</section>\n" for s in sources))
-
-    return source_sections
-
-
-@lru_cache(maxsize=4096)
-def _compact(iri: str) -> str:
-    """A term's prefixed name (``ckg:partner``), kept: the statements table repeats a few dozen terms."""
-    return compact(iri).strip("<>")
+    return {"a": markup(writer.link), "names": markup(writer.names), "tie_rows": markup(writer.tie_rows),
+            "source_sections": markup(writer.source_sections), "quotes": markup(writer.quotes),
+            "agreements": markup(writer.agreements), "events": markup(writer.events),
+            "positions": markup(writer.positions), "labels": markup(writer.labels),
+            "statement_rows": markup(compact_writer.statement_rows)}
 
 
 def render_page(kg: KnowledgeGraph, iri: str, base: str | None = None, *,
@@ -158,12 +86,8 @@ def render_page(kg: KnowledgeGraph, iri: str, base: str | None = None, *,
     build = PAGE_TYPES.get(kind, facts.generic)
     found = build(view, node, today or datetime.date.today())
     template = environment().get_template(f"{kind if kind in PAGE_TYPES else 'generic'}.html")
-    anchor, compact_anchor = _anchor(links, view), _anchor(links, view, compact_names=True)
-    names = _names(anchor)
     return template.render(
-        f=found, iri=iri, title=view.label(node), kind_label=kind, links=links, a=anchor, names=names,
-        tie_rows=_tie_rows(anchor, names), source_sections=_source_sections(anchor),
-        statement_rows=_statement_rows(compact_anchor),
+        f=found, iri=iri, title=view.label(node), kind_label=kind, links=links, **_functions(links, view),
         twins=_TWINS if not links.static else _TWINS[:2], statements=_statements(own),
         map=_map(view, node, found))
 
