@@ -96,3 +96,18 @@ def test_the_sources_sections_link_under_the_base_of_each_page(noted):
     assert '<h4><a href="https://example.org/kg/id/source/test-note-on-the-envoy">' in second
     assert "127.0.0.1" not in second
     assert second.replace("https://example.org/kg/", "http://127.0.0.1:8000/") == first
+
+
+def test_a_province_has_a_partys_page_and_is_found_by_its_names(kg):
+    """A province twins, signs and hosts as a municipality does (the lists name East Java as a partner):
+    its page is a municipality's, and the search box finds it by its English or Indonesian name."""
+    from citykg.pages.render import search
+
+    west_java = ID + "province/id-jawa-barat"
+    page = render_page(kg, west_java, "http://127.0.0.1:8000/", today=DAY)
+    assert page is not None
+    assert ('<p><a href="http://127.0.0.1:8000/ontology#Province">Province</a> in '
+            '<a href="http://127.0.0.1:8000/id/country/id">Indonesia</a></p>') in page
+    assert "<h3>Partners (0)" in page
+    assert [hit["iri"] for hit in search(kg, "west java")] == [west_java]
+    assert [hit["iri"] for hit in search(kg, "Jawa Barat")] == [west_java]

@@ -28,7 +28,10 @@ __all__ = ["render_page", "render_search", "render_ontology", "search"]
 
 #: Page type by the kind of IRI (``/id/{kind}/…``); every other kind gets the generic page.
 PAGE_TYPES = {"municipality": facts.municipality, "partnership": facts.partnership,
-              "agreement": facts.agreement, "person": facts.person, "source": facts.source}
+              "agreement": facts.agreement, "person": facts.person, "source": facts.source,
+              "province": facts.municipality}
+#: A province twins, signs and hosts as a municipality does (East Java): it gets the same page.
+_TEMPLATES = {"province": "municipality"}
 _TWINS = [(fmt, SUFFIXES[fmt]) for fmt in ("ttl", "jsonld", "nt", "rdf")]
 
 
@@ -85,7 +88,7 @@ def render_page(kg: KnowledgeGraph, iri: str, base: str | None = None, *,
     kind = kind_of(iri) or "term"
     build = PAGE_TYPES.get(kind, facts.generic)
     found = build(view, node, today or datetime.date.today())
-    template = environment().get_template(f"{kind if kind in PAGE_TYPES else 'generic'}.html")
+    template = environment().get_template(f"{_TEMPLATES.get(kind, kind) if kind in PAGE_TYPES else 'generic'}.html")
     return template.render(
         f=found, iri=iri, title=view.label(node), kind_label=kind, links=links, **_functions(links, view),
         twins=_TWINS if not links.static else _TWINS[:2], statements=_statements(own),
@@ -128,13 +131,15 @@ def search(kg: KnowledgeGraph, text: str, limit: int = 50) -> list[dict[str, str
     return [{"iri": iri, "label": label} for iri, (_, label) in best]
 
 
+#: Municipalities and provinces (a province twins too: "East Java"), by any of their names.
 _NAMES = """SELECT ?x ?label WHERE {
-  ?x a ckg:Municipality ; rdfs:label|ckg:localName|skos:altLabel|ckg:nameInSource ?label }"""
+  VALUES ?kind { ckg:Municipality ckg:Province }
+  ?x a ?kind ; rdfs:label|ckg:localName|skos:altLabel|ckg:nameInSource ?label }"""
 _INDEX: dict[int, tuple[object, list[tuple[str, str, str]]]] = {}
 
 
 def name_index(kg: KnowledgeGraph) -> list[tuple[str, str, str]]:
-    """(IRI, name, folded name) for every name of every municipality; built once per open store."""
+    """(IRI, name, folded name) for every name of every municipality and province; built once per open store."""
     store = kg.store
     cached = _INDEX.get(id(kg))
     if cached is None or cached[0] is not store:
