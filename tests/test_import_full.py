@@ -141,15 +141,28 @@ def test_the_town_of_one_item_is_linked_to_it_and_the_rest_claims_no_position(fu
 
 def test_sure_provinces_are_provinces_and_keep_their_ties(full):
     types = {row["m"]: row["type"] for row in select(full, """SELECT ?m ?type WHERE {
-        VALUES ?m { province:id-east-java municipality:id-east-java municipality:ua-zaporizhia
+        VALUES ?m { province:id-east-java municipality:id-east-java municipality:ua-zaporizhzhia
                     municipality:ps-qalqilya municipality:pw-melekeok }
         ?m a ?type VALUES ?type { ckg:Province ckg:Municipality } }""")}
-    assert types == {"province:id-east-java": "ckg:Province", "municipality:ua-zaporizhia": "ckg:Municipality",
+    assert types == {"province:id-east-java": "ckg:Province", "municipality:ua-zaporizhzhia": "ckg:Municipality",
                      "municipality:ps-qalqilya": "ckg:Municipality", "municipality:pw-melekeok": "ckg:Municipality"}
     partners = {row["partner"] for row in select(full, "SELECT ?partner WHERE { ?p ckg:partner "
                                                  "province:id-east-java , ?partner FILTER(?partner != "
                                                  "province:id-east-java) }")}
     assert partners == {"municipality:cn-shanghai", "municipality:cn-tianjin"}
+
+
+def test_two_spellings_of_one_town_with_the_same_partners_are_one_node(full):
+    rows = select(full, """SELECT ?partner ?name WHERE { ?p ckg:partner municipality:ua-boiarka , ?partner
+        FILTER(?partner != municipality:ua-boiarka) municipality:ua-boiarka ckg:nameInSource ?name }""")
+    assert {row["partner"] for row in rows} == {"municipality:pl-pulawy", "municipality:sk-bziny",
+                                                "municipality:ge-martvili", "municipality:ge-ozurgeti"}
+    assert {row["name"] for row in rows} == {"Boyarka"}
+    assert select(full, "SELECT ?s ?p WHERE { { ?s ?p municipality:ua-boyarka } UNION "
+                        "{ municipality:ua-boyarka ?p ?s } }") == []
+    # rule 3 keeps León and Léon apart (geocoded far apart); their shared partner does not merge them back
+    assert len(select(full, "SELECT ?m WHERE { VALUES ?m { municipality:es-leon municipality:es-leon-2 } "
+                            "?m a ckg:Municipality }")) == 2
 
 
 def test_each_province_the_lists_name_is_one_node_with_one_english_label(full):

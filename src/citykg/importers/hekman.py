@@ -32,6 +32,7 @@ from .resolve import Entity, Mention, Resolution, Row, resolve
 from .sections import admin1_names, read_sections
 from .splits import read_evidence, split_homonyms
 from .states import split_by_state
+from .variants import merge_spellings
 
 __all__ = ["SOURCE", "COUNTRIES_SOURCE", "PROVINCES", "import_hekman", "read_rows", "OUTPUT", "COUNTRIES_OUTPUT"]
 
@@ -182,6 +183,7 @@ def import_hekman(project: Project, path: Path, coordinates: Path | None = None,
     if evidence is not None:
         split_homonyms(resolution, evidence, report)
         split_item_towns(resolution, evidence, report)
+    merge_spellings(resolution, evidence, report)
     provinces = Provinces(known)
     retype_provinces(resolution, provinces, report)
     target = project.root / (output or OUTPUT)

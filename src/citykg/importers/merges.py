@@ -23,7 +23,7 @@ from .names import parse_name, slug
 from .report import ImportReport
 from .resolve import NEAR_KM, Entity, Resolution, distance_km
 
-__all__ = ["merge_written_twice", "KIND_WORDS"]
+__all__ = ["merge_written_twice", "KIND_WORDS", "absorb", "is_kind", "partners_of"]
 
 #: Words naming a kind of administrative body rather than a place.
 KIND_WORDS = frozenset({"county", "district", "region", "province", "prefecture", "oblast", "rayon", "raion",
@@ -39,18 +39,18 @@ def _words(entity: Entity) -> tuple[str, ...]:
     return tuple(w for w in entity.iri.rsplit("/", 1)[1].split("-")[1:] if not _ROMAN.match(w))
 
 
-def _is_kind(entity: Entity) -> bool:
+def is_kind(entity: Entity) -> bool:
     name = parse_name(entity.label)
     return name.is_kind or bool(KIND_WORDS & set(_words(entity)))
 
 
 def merge_written_twice(resolution: Resolution, report: ImportReport) -> None:
     """Merge, in place, the nodes the module docstring describes (which IRI stays: :func:`_keeper`)."""
-    partners = _partners(resolution)
+    partners = partners_of(resolution)
     buckets: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     for entity in resolution.entities.values():
         words = _words(entity)
-        if words and not _is_kind(entity):
+        if words and not is_kind(entity):
             buckets[(entity.country, words[0])].append(entity)
     merges: list[tuple[Entity, Entity, str]] = []
     for group in buckets.values():
@@ -64,7 +64,7 @@ def merge_written_twice(resolution: Resolution, report: ImportReport) -> None:
         if small.iri in gone or big.iri in gone:
             continue
         keep, drop = _keeper(small, big, partners, by_position="geocoded" in why)
-        _absorb(resolution, keep, drop)
+        absorb(resolution, keep, drop)
         gone.add(drop.iri)
         report.note(SECTION, f"{_compact(drop.iri)} ('{drop.label}') into {_compact(keep.iri)} ('{keep.label}'): {why}",
                     ties=len(partners[small.iri] | partners[big.iri]))
@@ -121,7 +121,7 @@ def _keeper(small: Entity, big: Entity, partners: dict[str, set[str]], by_positi
     return ranked[0], ranked[1]
 
 
-def _partners(resolution: Resolution) -> dict[str, set[str]]:
+def partners_of(resolution: Resolution) -> dict[str, set[str]]:
     partners: dict[str, set[str]] = defaultdict(set)
     for a, b in resolution.pairs:
         partners[a].add(b)
@@ -129,7 +129,7 @@ def _partners(resolution: Resolution) -> dict[str, set[str]]:
     return partners
 
 
-def _absorb(resolution: Resolution, keep: Entity, drop: Entity) -> None:
+def absorb(resolution: Resolution, keep: Entity, drop: Entity) -> None:
     keep.spellings.update(drop.spellings)
     for spelling, position in drop.coordinates.items():
         keep.coordinates.setdefault(spelling, position)

@@ -70,10 +70,13 @@ class Entity:
     coordinates: dict[str, tuple[str, str]] = field(default_factory=dict)
     lines: list[int] = field(default_factory=list)
     province: str | None = None  # first-level subdivision code (GeoNames' admin1), from the page's sections
+    fixed_label: str | None = None  # the label a merge kept (citykg.importers.variants), whatever the counts
 
     @property
     def label(self) -> str:
         """The most frequent spelling; on a tie the longer (more specific), then the first in order."""
+        if self.fixed_label is not None:
+            return self.fixed_label
         return min(self.spellings, key=lambda s: (-self.spellings[s], -len(s), s))
 
     @property
@@ -89,6 +92,8 @@ class Entity:
 class Resolution:
     entities: dict[str, Entity]
     pairs: dict[tuple[str, str], list[int]]  # sorted pair of IRIs → input lines stating it
+    #: Nodes a rule told apart from another of the name (rules 3, 8, 13–15): a merge must not undo that.
+    apart: set[str] = field(default_factory=set)
 
 
 def municipality_iri(country: str, key: str) -> str:
@@ -97,7 +102,7 @@ def municipality_iri(country: str, key: str) -> str:
 
 def resolve(rows: list[Row], curated: dict[Group, str], report: ImportReport) -> Resolution:
     """Group the mentions of ``rows`` into entities and the rows into undirected pairs."""
-    assigned = _assign(rows, curated, report)
+    assigned, apart = _assign(rows, curated, report)
     entities: dict[str, Entity] = {}
     pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, row in enumerate(rows):
@@ -116,12 +121,19 @@ def resolve(rows: list[Row], curated: dict[Group, str], report: ImportReport) ->
             continue
         pairs[(min(iris), max(iris))].append(row.line)
     _note_merges(entities.values(), report)
-    return Resolution(entities, dict(pairs))
+    kept_apart = {curated.get(group) or municipality_iri(*group) for group in apart}
+    return Resolution(entities, dict(pairs), kept_apart & set(entities))
 
 
-def _assign(rows: list[Row], curated: dict[Group, str], report: ImportReport) -> dict[tuple[int, int], Group]:
-    """Each mention's group, after bare names have been resolved to their qualified forms."""
+def _assign(rows: list[Row], curated: dict[Group, str],
+            report: ImportReport) -> tuple[dict[tuple[int, int], Group], set[Group]]:
+    """Each mention's group, after bare names have been resolved to their qualified forms, and the groups
+    rule 3 kept apart from another of their slug."""
     group_of = _split_far_spellings(rows, report)
+    by_slug: dict[Group, set[Group]] = defaultdict(set)
+    for spelling, group in group_of.items():
+        by_slug[spelling[:2]].add(group)
+    apart = {group for groups in by_slug.values() if len(groups) > 1 for group in groups}
     assigned: dict[tuple[int, int], Group] = {}
     mentions: dict[Group, list[tuple[int, int]]] = defaultdict(list)
     partners: dict[Group, set[Group]] = defaultdict(set)
@@ -144,7 +156,7 @@ def _assign(rows: list[Row], curated: dict[Group, str], report: ImportReport) ->
         candidates = sorted(siblings.get((group[0], mention.name.base_key), ()))
         if candidates:
             _resolve_bare(group, candidates, rows, mentions, partners, names, assigned, original, report)
-    return assigned
+    return assigned, apart
 
 
 def _spelling(mention: Mention) -> tuple[str, str, str]:

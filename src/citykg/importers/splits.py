@@ -120,7 +120,9 @@ def _split(resolution: Resolution, entity: Entity, groups: list[tuple[str, set[s
 
 
 def move_pairs(resolution: Resolution, entity: Entity, moved_to: dict[str, str]) -> None:
-    """Give the pairs of ``entity`` with each partner in ``moved_to`` to the node named there."""
+    """Give the pairs of ``entity`` with each partner in ``moved_to`` to the node named there; the nodes are
+    then told apart (:attr:`Resolution.apart`), so that no merge undoes the split."""
+    resolution.apart |= {entity.iri, *moved_to.values()}
     pairs: dict[tuple[str, str], list[int]] = {}
     for (a, b), lines in resolution.pairs.items():
         other = b if a == entity.iri else a if b == entity.iri else None
