@@ -102,8 +102,6 @@ MUNICIPALITY = "https://w3id.org/citykg/ontology#Municipality"
     # same country, no state: told apart by their Wikidata item and their number of ties
     ("Springfield", {"municipality:us-springfield": "Springfield, United States; 6 partnerships",
                      "municipality:us-springfield-2": "Springfield, United States; Wikidata Q40325, 3 partnerships"}),
-    ("Jackson", {"municipality:us-jackson": "Jackson, United States; 4 partnerships",
-                 "municipality:us-jackson-2": "Jackson, United States; Wikidata Q28198, 2 partnerships"}),
 ])
 def test_the_named_homonyms_are_split_and_each_name_lists_its_towns(full, label, candidates):
     with pytest.raises(AmbiguousLabelError) as raised:
@@ -127,7 +125,6 @@ def test_a_homonym_picked_by_its_state_has_its_own_partners(full, label, node, p
 
 @pytest.mark.parametrize(("node", "item", "partners"), [
     ("us-springfield-2", "wd:Q40325", {"de-wittenberg", "rs-kragujevac", "ro-pitesti"}),
-    ("us-jackson-2", "wd:Q28198", {"tw-chiayi", "no-skien"}),
 ])
 def test_the_town_of_one_item_is_linked_to_it_and_the_rest_claims_no_position(full, node, item, partners):
     found = select(full, "SELECT ?m ?partner ?same WHERE { ?m owl:sameAs ?same . ?p ckg:partner ?m , ?partner "

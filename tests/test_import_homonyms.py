@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 from citykg import KnowledgeGraph
 from citykg.importers.gazetteer import gazetteer
 from citykg.importers.hekman import PROVINCES, import_hekman
-from citykg.importers.homonyms import SECTION
+from citykg.importers.homonyms import KEPT, SECTION
 from citykg.importers.levels import province_evidence
 from citykg.importers.report import ImportReport
 from citykg.importers.wikidata import import_wikidata
@@ -95,6 +95,18 @@ def test_no_split_without_a_second_sizeable_town_or_when_the_item_lists_as_many(
     # the Jackson item lists three of the node's five partners: two that no item lists are too few
     assert len(_partners(store, "us-jackson")) == 5
     assert _values(store, "us-jackson-2", RDF_TYPE) == set()
+
+
+def test_no_split_when_each_item_lists_a_single_partner(imported):
+    """Glendale's two items list Memmingen and Kapan, one each: that says nothing of the three partners no
+    item lists (Glendale, California's in the real data, as Kapan is), so the node stays whole and is listed."""
+    _, store, report = imported
+    assert len(_partners(store, "us-glendale")) == 5
+    assert _values(store, "us-glendale-2", RDF_TYPE) == set()
+    (line,) = [line for line in report.notes[KEPT] if line.startswith("municipality:us-glendale ")]
+    assert line.startswith("municipality:us-glendale ('Glendale'): Q51 lists only Memmingen; Q52 lists only Kapan, "
+                           "of its 5 partners")
+    assert report.ties[(KEPT, line)] == 5
 
 
 def test_a_sure_province_is_retyped_and_keeps_its_ties(imported):

@@ -10,8 +10,10 @@ each of its items explains fewer than two partners no other does, so neither the
 Here the partners an item of the name lists go to a node of that item, ``{iri}-2`` (``-3`` …, one per
 item; the Wikidata import then links it to the item by its partners), when the evidence says the node is
 several towns: GeoNames lists the name in at least two states with at least ``SIZEABLE`` inhabitants
-each, and at least ``MIN_STRAYS`` of the node's partners, more than the items list, are listed by no
-item of the name. The node keeps the other partners and its IRI, loses its position (the geocoder's,
+each, at least ``MIN_STRAYS`` of the node's partners, more than the items list, are listed by no item of
+the name, and the item lists at least ``MIN_GROUP`` of them (as for rules 8 and 13: one partner an item
+lists says little, as its list may just be short — Glendale's Q485716 lists only Kapan, and the partners
+no item lists are Glendale, California's too). The node keeps the other partners and its IRI, loses its position (the geocoder's,
 which it gave every town of the name) and has no state: it may still be several towns, which the data
 cannot tell apart. The item's node has neither: no source places it. Only United States nodes are
 tested: elsewhere the same test splits China's cities whose items list few of their partners (Fuzhou).
@@ -25,10 +27,10 @@ from .gazetteer import gazetteer
 from .names import slug
 from .report import ImportReport
 from .resolve import Entity, Resolution
-from .splits import WikidataEvidence, fits_keys, move_pairs
+from .splits import MIN_GROUP, WikidataEvidence, fits_keys, move_pairs
 from .strays import MIN_STRAYS
 
-__all__ = ["COUNTRIES", "SECTION", "SIZEABLE", "split_item_towns"]
+__all__ = ["COUNTRIES", "KEPT", "SECTION", "SIZEABLE", "split_item_towns"]
 
 #: Inhabitants of a town that makes its name ambiguous (the Census Bureau's old threshold for the core of an
 #: urbanized area: a town twinned abroad is rarely smaller, and smaller namesakes are many).
@@ -36,6 +38,8 @@ SIZEABLE = 50_000
 COUNTRIES = frozenset({"US"})
 SECTION = ("Nodes split (one Wikidata item of the name lists some partners, no item the others; GeoNames lists "
            "several sizeable towns of the name)")
+KEPT = ("Nodes not split (each Wikidata item of the name lists a single one of their partners; GeoNames lists "
+        "several sizeable towns of the name): check these")
 
 
 def split_item_towns(resolution: Resolution, evidence: WikidataEvidence, report: ImportReport) -> None:
@@ -58,6 +62,12 @@ def split_item_towns(resolution: Resolution, evidence: WikidataEvidence, report:
         claims = Counter(p for group in listed.values() for p in group)
         groups = [(q, {p for p in group if claims[p] == 1}) for q, group in listed.items()]
         groups = sorted(((q, g) for q, g in groups if g), key=lambda item: (-len(item[1]), int(item[0][1:])))
+        if groups and all(len(g) < MIN_GROUP for _, g in groups):
+            report.note(KEPT, f"{_compact(entity.iri)} ('{entity.label}'): " + "; ".join(
+                f"{q} lists only {_labels(resolution, g)}" for q, g in groups) + f", of its {len(partners[entity.iri])} "
+                "partners: one partner does not show that the others are another town's (an item's list may just "
+                "be short)", ties=len(partners[entity.iri]))
+        groups = [(q, g) for q, g in groups if len(g) >= MIN_GROUP]
         if groups:
             _split(resolution, entity, groups, strays, towns, evidence, report)
 
