@@ -109,5 +109,40 @@ def test_a_province_has_a_partys_page_and_is_found_by_its_names(kg):
     assert ('<p><a href="http://127.0.0.1:8000/ontology#Province">Province</a> in '
             '<a href="http://127.0.0.1:8000/id/country/id">Indonesia</a></p>') in page
     assert "<h3>Partners (0)" in page
+    # the network view around a node is the municipalities network's, where a province is no node
+    assert "Network view around this city" not in page
+    assert "Network view around this city" in (render_page(kg, BANDUNG, "http://127.0.0.1:8000/", today=DAY) or "")
     assert [hit["iri"] for hit in search(kg, "west java")] == [west_java]
     assert [hit["iri"] for hit in search(kg, "Jawa Barat")] == [west_java]
+
+
+#: A partner whose label is markup and a "same as" IRI that is a script: what a hostile or careless
+#: curated file could bring to Bandung's page.
+HOSTILE = """@prefix ckg: <https://w3id.org/citykg/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/citykg/id/municipality/my-hostile-town> a ckg:City ;
+    rdfs:label "<img src=x onerror=alert(1)>Evil & Co"@en ;
+    owl:sameAs <javascript:alert(2)> ;
+    ckg:inCountry <https://w3id.org/citykg/id/country/my> .
+<https://w3id.org/citykg/id/partnership/id-bandung--my-hostile-town> a ckg:Partnership ;
+    rdfs:label "Bandung–hostile test tie"@en ;
+    ckg:partnershipType ckg:SisterCity ;
+    ckg:partner <https://w3id.org/citykg/id/municipality/id-bandung> ,
+        <https://w3id.org/citykg/id/municipality/my-hostile-town> .
+"""
+
+
+def test_a_partners_markup_label_is_text_and_a_script_iri_is_no_link(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "graph" / "reference" / "zz-hostile.trig").write_text(HOSTILE, "utf-8")
+    kg = KnowledgeGraph(project, store=tmp_path / "store")
+    kg.build()
+    page = render_page(kg, BANDUNG, "http://127.0.0.1:8000/", today=DAY)
+    assert page is not None
+    assert ('<td><a href="http://127.0.0.1:8000/id/municipality/my-hostile-town">&lt;img src=x onerror=alert(1)&gt;'
+            'Evil &amp; Co</a></td>') in page
+    assert "<img src=x" not in page
+    town = render_page(kg, ID + "municipality/my-hostile-town", "http://127.0.0.1:8000/", today=DAY)
+    assert town is not None and "javascript:alert(2)" in town  # shown as text in the statements table
+    assert 'href="javascript:' not in town

@@ -29,6 +29,12 @@ def path_of(iri: str) -> str | None:
     return None
 
 
+def _external(iri: str) -> str:
+    """An IRI outside citykg as a link target only if it is a web address: a source's ``javascript:`` or
+    ``data:`` IRI must not become a live link (the page shows it as text)."""
+    return iri if iri.startswith(("http://", "https://")) else ""
+
+
 class ServerLinks:
     """Links for pages served under ``base`` (which ends with ``/``): ``/id/…`` negotiates the format."""
 
@@ -40,7 +46,7 @@ class ServerLinks:
     def href(self, iri: str) -> str:
         if iri.startswith(CITYKG_ROOT):
             return self.base + _quote(iri[len(CITYKG_ROOT):], safe="/#:-_.~")
-        return iri
+        return _external(iri)
 
     def twin(self, iri: str, fmt: str) -> str:
         return self.href(iri) + "." + fmt
@@ -55,6 +61,9 @@ class ServerLinks:
         return self.base + ".well-known/void"
 
     def network(self, iri: str) -> str | None:
+        """The network view around a municipality (the municipalities network has no other kind of node)."""
+        if not iri.startswith(CITYKG_ROOT + "id/municipality/"):
+            return None
         return self.base + "viz?" + urlencode({"focus": iri})
 
     def asset(self, name: str) -> str:
@@ -85,7 +94,7 @@ class SiteLinks:
         path = path_of(iri)
         if path is not None and iri in self.known:
             return _quote(self._relative(path + ".html"), safe="/#:-_.~")
-        return iri
+        return _external(iri)
 
     def twin(self, iri: str, fmt: str) -> str:
         path = path_of(iri)

@@ -72,9 +72,10 @@ class Writer:
         return self._anchor(iri, label, text)
 
     def _anchor(self, iri: str, label: str, text: str | None) -> str:
-        if not iri:
-            return esc(label)
-        return f'<a href="{esc(self.links.href(iri))}">{esc(text or label)}</a>'
+        href = self.links.href(iri) if iri else ""
+        if not href:  # no IRI, or one that is not a web address
+            return esc(text or label) if iri else esc(label)
+        return f'<a href="{esc(href)}">{esc(text or label)}</a>'
 
     def names(self, items) -> str:
         """Items as links, separated by commas."""
