@@ -389,6 +389,8 @@ def test_homonyms_in_one_place_are_told_apart_by_item_and_ties(tmp_path):
     kg.build()
     with pytest.raises(UsageError) as caught:
         kg.run("partners", {"city": "Bandung, Indonesia"})
+    assert str(caught.value).splitlines()[0] == ("'Bandung' names 3 municipalities; say which one, by its IRI "
+                                                 "(some are in the same place):")
     assert str(caught.value).splitlines()[1:] == [
         "  municipality:id-bandung  (Bandung, West Java, Indonesia)",
         "  municipality:id-bandung-2  (Bandung, Indonesia; Wikidata Q999001, 0 partnerships)",
@@ -543,3 +545,10 @@ def test_catalogue_header_errors_name_file_and_line(tmp_path: Path):
     bad.write_text("# title: Bad\n# param city: town = Bandung\nSELECT ?city WHERE {}\n", encoding="utf-8")
     with pytest.raises(UsageError, match=rf"^{bad}:2: a parameter is written"):
         load_catalogue(tmp_path)
+
+
+def test_a_municipality_asked_for_by_a_provinces_name_gets_the_provinces_iri(kg):
+    with pytest.raises(UsageError, match=r"^No municipality is called 'West Java'\. province:id-jawa-barat is a "
+                                         r"province of that name; give its IRI to use it here\.$"):
+        kg.run("partners", {"city": "West Java"})
+    assert rows(kg, "partners", city="province:id-jawa-barat") == []  # the IRI is taken: no partner yet

@@ -52,14 +52,16 @@ class AmbiguousLabelError(UsageError):
 
     SHOWN = 15
 
-    def __init__(self, label: str, kind: str, candidates: list[tuple[str, str]]) -> None:
+    def __init__(self, label: str, kind: str, candidates: list[tuple[str, str]], same_place: bool = False) -> None:
         self.label = label
         self.candidates = candidates
         lines = [f"  {iri}  ({where})" if where else f"  {iri}" for iri, where in candidates[:self.SHOWN]]
         if len(candidates) > self.SHOWN:
             lines.append(f"  … and {len(candidates) - self.SHOWN} more")
-        super().__init__(f"{label!r} names {len(candidates)} {kind}; say which one, by its IRI or as "
-                         f"'{label}, <country or province>':\n" + "\n".join(lines))
+        # homonyms in one place (two Springfields, neither with a state): naming the place cannot pick one
+        how = ("by its IRI (some are in the same place)" if same_place
+               else f"by its IRI or as '{label}, <country or province>'")
+        super().__init__(f"{label!r} names {len(candidates)} {kind}; say which one, {how}:\n" + "\n".join(lines))
 
 
 class RdfSyntaxError(CityKGError):

@@ -209,11 +209,13 @@ class KnowledgeGraph:
             label = name.strip()
         if len(matches) > 1:
             places = places or self._places(matches)
-            raise AmbiguousLabelError(label, _plural(class_iri), self._told_apart(places, matches))
+            told, same_place = self._told_apart(places, matches)
+            raise AmbiguousLabelError(label, _plural(class_iri), told, same_place)
         return matches
 
-    def _told_apart(self, places: dict[str, Place], matches: list[str]) -> list[tuple[str, str]]:
-        """Each candidate with where it is; those in the same place also with their Wikidata item and ties."""
+    def _told_apart(self, places: dict[str, Place], matches: list[str]) -> tuple[list[tuple[str, str]], bool]:
+        """Each candidate with where it is; those in the same place also with their Wikidata item and ties
+        (and whether there are such, which naming the place cannot tell apart)."""
         wheres = {m: places[m].where() for m in matches}
         alike = [m for m in matches if list(wheres.values()).count(wheres[m]) > 1]
         if alike:
@@ -221,7 +223,7 @@ class KnowledgeGraph:
                 places[row["x"].value].add(row["what"].value, row["label"])
             for m in alike:
                 wheres[m] = "; ".join(part for part in (wheres[m], places[m].identity()) if part)
-        return [(compact(m), wheres[m]) for m in matches]
+        return [(compact(m), wheres[m]) for m in matches], bool(alike)
 
     def _labelled(self, class_iri: str, label: str) -> list[str]:
         """The instances of ``class_iri`` whose label is ``label`` under citykg.labels' rule: from the

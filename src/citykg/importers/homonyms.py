@@ -13,10 +13,11 @@ several towns: GeoNames lists the name in at least two states with at least ``SI
 each, at least ``MIN_STRAYS`` of the node's partners, more than the items list, are listed by no item of
 the name, and the item lists at least ``MIN_GROUP`` of them (as for rules 8 and 13: one partner an item
 lists says little, as its list may just be short — Glendale's Q485716 lists only Kapan, and the partners
-no item lists are Glendale, California's too). The node keeps the other partners and its IRI, loses its position (the geocoder's,
-which it gave every town of the name) and has no state: it may still be several towns, which the data
-cannot tell apart. The item's node has neither: no source places it. Only United States nodes are
-tested: elsewhere the same test splits China's cities whose items list few of their partners (Fuzhou).
+no item lists are Glendale, California's too). The node keeps the other partners and its IRI, loses its
+position (the geocoder's, which it gave every town of the name) and has no state: it may still be
+several towns, which the data cannot tell apart. The item's node has neither: no source places it. Only
+United States nodes are tested: elsewhere the same test splits China's cities whose items list few of
+their partners (Fuzhou).
 """
 
 from __future__ import annotations
@@ -63,10 +64,11 @@ def split_item_towns(resolution: Resolution, evidence: WikidataEvidence, report:
         groups = [(q, {p for p in group if claims[p] == 1}) for q, group in listed.items()]
         groups = sorted(((q, g) for q, g in groups if g), key=lambda item: (-len(item[1]), int(item[0][1:])))
         if groups and all(len(g) < MIN_GROUP for _, g in groups):
-            report.note(KEPT, f"{_compact(entity.iri)} ('{entity.label}'): " + "; ".join(
-                f"{q} lists only {_labels(resolution, g)}" for q, g in groups) + f", of its {len(partners[entity.iri])} "
-                "partners: one partner does not show that the others are another town's (an item's list may just "
-                "be short)", ties=len(partners[entity.iri]))
+            count = len(partners[entity.iri])
+            listed_only = "; ".join(f"{q} lists only {_labels(resolution, g)}" for q, g in groups)
+            report.note(KEPT, f"{_compact(entity.iri)} ('{entity.label}'): {listed_only}, of its {count} partners: "
+                        "one partner does not show that the others are another town's (an item's list may just be "
+                        "short)", ties=count)
         groups = [(q, g) for q, g in groups if len(g) >= MIN_GROUP]
         if groups:
             _split(resolution, entity, groups, strays, towns, evidence, report)

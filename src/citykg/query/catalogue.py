@@ -171,8 +171,24 @@ def to_term(parameter: Parameter, raw: str, resolve) -> NamedNode | Literal:
         return iri
     matches = resolve(CKG + LABELLED_KINDS[kind], raw)  # KnowledgeGraph.resolve: an ambiguous name raises
     if not matches:
-        raise UsageError(f"No {kind} is called {raw!r}.")
+        raise UsageError(f"No {kind} is called {raw!r}.{_province_hint(kind, raw, resolve)}")
     return NamedNode(matches[0])
+
+
+def _province_hint(kind: str, raw: str, resolve) -> str:
+    """Where a municipality was asked for by a province's name ("East Java", which the lists name as a
+    partner): the province's IRI, which every municipality parameter takes."""
+    if kind != "municipality":
+        return ""
+    try:
+        provinces = resolve(CKG + "Province", raw)
+    except UsageError:  # several provinces of that name: the plain message
+        return ""
+    if len(provinces) != 1:
+        return ""
+    from ..vocab import compact
+
+    return f" {compact(provinces[0])} is a province of that name; give its IRI to use it here."
 
 
 def expand(raw: str) -> NamedNode | None:
