@@ -22,8 +22,9 @@ their partners (Fuzhou).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
+from ..vocab import compact
 from .gazetteer import gazetteer
 from .names import slug
 from .report import ImportReport
@@ -45,10 +46,7 @@ KEPT = ("Nodes not split (each Wikidata item of the name lists a single one of t
 
 def split_item_towns(resolution: Resolution, evidence: WikidataEvidence, report: ImportReport) -> None:
     """Split, in place, every node the module docstring describes."""
-    partners: dict[str, set[str]] = defaultdict(set)
-    for a, b in resolution.pairs:
-        partners[a].add(b)
-        partners[b].add(a)
+    partners = resolution.partners()
     for entity in sorted(resolution.entities.values(), key=lambda e: e.iri):
         if entity.curated or entity.province is not None or entity.country not in COUNTRIES:
             continue
@@ -66,7 +64,7 @@ def split_item_towns(resolution: Resolution, evidence: WikidataEvidence, report:
         if groups and all(len(g) < MIN_GROUP for _, g in groups):
             count = len(partners[entity.iri])
             listed_only = "; ".join(f"{q} lists only {_labels(resolution, g)}" for q, g in groups)
-            report.note(KEPT, f"{_compact(entity.iri)} ('{entity.label}'): {listed_only}, of its {count} partners: "
+            report.note(KEPT, f"{compact(entity.iri)} ('{entity.label}'): {listed_only}, of its {count} partners: "
                         "one partner does not show that the others are another town's (an item's list may just be "
                         "short)", ties=count)
         groups = [(q, g) for q, g in groups if len(g) >= MIN_GROUP]
@@ -99,7 +97,7 @@ def _split(resolution: Resolution, entity: Entity, groups: list[tuple[str, set[s
     moved_to: dict[str, str] = {}
     where = ", ".join(f"{state} ({people:,})" for state, people in towns)
     position = entity.position
-    lost = (f"; {_compact(entity.iri)} loses its position {position[0]}, {position[1]} (the geocoder's for every "
+    lost = (f"; {compact(entity.iri)} loses its position {position[0]}, {position[1]} (the geocoder's for every "
             "town of the name)") if position is not None else ""
     for number, (qid, group) in enumerate(groups, start=2):
         iri = f"{entity.iri}-{number}"
@@ -109,9 +107,9 @@ def _split(resolution: Resolution, entity: Entity, groups: list[tuple[str, set[s
         for partner in group:
             moved_to[partner] = iri
         listed = _partners_text(len(evidence.partners[qid]))
-        report.note(SECTION, f"{_compact(iri)} split from {_compact(entity.iri)} ('{entity.label}'): {qid} lists "
+        report.note(SECTION, f"{compact(iri)} split from {compact(entity.iri)} ('{entity.label}'): {qid} lists "
                     f"{_labels(resolution, group)} ({listed} in all); no item of the name lists "
-                    f"{_labels(resolution, strays)}, which stay with {_compact(entity.iri)}, and GeoNames lists "
+                    f"{_labels(resolution, strays)}, which stay with {compact(entity.iri)}, and GeoNames lists "
                     f"'{entity.label}' in {where}: neither node gets a state or a position{lost}", ties=len(group))
     entity.coordinates.clear()
     move_pairs(resolution, entity, moved_to)
@@ -119,12 +117,6 @@ def _split(resolution: Resolution, entity: Entity, groups: list[tuple[str, set[s
 
 def _labels(resolution: Resolution, partners: set[str]) -> str:
     return ", ".join(sorted(resolution.entities[p].label for p in partners))
-
-
-def _compact(iri: str) -> str:
-    from ..vocab import compact
-
-    return compact(iri)
 
 
 def _partners_text(count: int) -> str:

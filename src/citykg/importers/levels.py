@@ -30,7 +30,7 @@ from .gazetteer import Gazetteer
 from .names import slug
 from .subdivisions import admin1_names
 
-__all__ = ["SIMILAR_TOWN", "Subdivision", "english_name", "first_level_subdivision", "name_keys",
+__all__ = ["PROVINCE_WORDS", "SIMILAR_TOWN", "Subdivision", "english_name", "first_level_subdivision", "name_keys",
            "province_evidence", "subdivision_level", "subdivision_of_admin1"]
 
 #: A GeoNames place whose name is this similar to a subdivision's (difflib ratio of the slugs) may be its town.
@@ -42,7 +42,7 @@ _PROVINCE_KINDS = frozenset({"province", "region", "state", "prefecture", "auton
                              "governorate", "department", "autonomous community", "canton", "voivodeship",
                              "emirate", "territory", "special region", "autonomous province", "krai", "republic",
                              "autonomous okrug", "federal state", "land", "metropolitan region"})
-_PROVINCE_WORDS = frozenset({"province", "region", "prefecture", "oblast", "governorate", "krai", "okrug",
+PROVINCE_WORDS = frozenset({"province", "region", "prefecture", "oblast", "governorate", "krai", "okrug",
                              "voivodeship"})
 
 #: Words pycountry appends to a subdivision's name to say its kind ("Anhui Sheng", "Tōkyō-to").
@@ -89,7 +89,7 @@ def subdivision_level(gazetteer: Gazetteer, country: str, name: str) -> str | No
     english = {slug(n): code for code, n in admin1_names(country).items()} if _has_provinces(country) else {}
     if key in english:
         return f"the English name of the first-level subdivision {country}.{english[key]} (GeoNames)"
-    kind = sorted(words & _PROVINCE_WORDS)
+    kind = sorted(words & PROVINCE_WORDS)
     if kind:
         return f"the name says '{kind[0]}'"
     return None
@@ -108,7 +108,7 @@ def first_level_subdivision(gazetteer: Gazetteer, country: str, name: str) -> tu
         return None
     head, _, last = key.rpartition("-")
     first = _first_level(country)
-    for candidate in (key, head if last in _PROVINCE_WORDS else None):
+    for candidate in (key, head if last in PROVINCE_WORDS else None):
         if candidate and candidate in first:
             return first[candidate]
     return None
@@ -137,7 +137,7 @@ def name_keys(name: str) -> set[str]:
     """The slug of ``name`` and, when it ends in a kind word ("Osaka Prefecture", "Anhui Sheng"), the rest."""
     key = slug(name)
     head, _, last = key.rpartition("-")
-    return {key, head} if head and (last in _TYPE_SUFFIXES or last in _PROVINCE_WORDS) else {key}
+    return {key, head} if head and (last in _TYPE_SUFFIXES or last in PROVINCE_WORDS) else {key}
 
 
 def english_name(name: str) -> str:

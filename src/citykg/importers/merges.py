@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from ..vocab import compact
 from .names import parse_name, slug
 from .report import ImportReport
 from .resolve import NEAR_KM, Entity, Resolution, distance_km
 
-__all__ = ["merge_written_twice", "KIND_WORDS", "absorb", "is_kind", "partners_of"]
+__all__ = ["merge_written_twice", "KIND_WORDS", "absorb", "is_kind"]
 
 #: Words naming a kind of administrative body rather than a place.
 KIND_WORDS = frozenset({"county", "district", "region", "province", "prefecture", "oblast", "rayon", "raion",
@@ -46,7 +47,7 @@ def is_kind(entity: Entity) -> bool:
 
 def merge_written_twice(resolution: Resolution, report: ImportReport) -> None:
     """Merge, in place, the nodes the module docstring describes (which IRI stays: :func:`_keeper`)."""
-    partners = partners_of(resolution)
+    partners = resolution.partners()
     buckets: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     for entity in resolution.entities.values():
         words = _words(entity)
@@ -66,7 +67,7 @@ def merge_written_twice(resolution: Resolution, report: ImportReport) -> None:
         keep, drop = _keeper(small, big, partners, by_position="geocoded" in why)
         absorb(resolution, keep, drop)
         gone.add(drop.iri)
-        report.note(SECTION, f"{_compact(drop.iri)} ('{drop.label}') into {_compact(keep.iri)} ('{keep.label}'): {why}",
+        report.note(SECTION, f"{compact(drop.iri)} ('{drop.label}') into {compact(keep.iri)} ('{keep.label}'): {why}",
                     ties=len(partners[small.iri] | partners[big.iri]))
 
 
@@ -121,13 +122,6 @@ def _keeper(small: Entity, big: Entity, partners: dict[str, set[str]], by_positi
     return ranked[0], ranked[1]
 
 
-def partners_of(resolution: Resolution) -> dict[str, set[str]]:
-    partners: dict[str, set[str]] = defaultdict(set)
-    for a, b in resolution.pairs:
-        partners[a].add(b)
-        partners[b].add(a)
-    return partners
-
 
 def absorb(resolution: Resolution, keep: Entity, drop: Entity) -> None:
     keep.spellings.update(drop.spellings)
@@ -141,9 +135,3 @@ def absorb(resolution: Resolution, keep: Entity, drop: Entity) -> None:
         if a != b:
             pairs[(min(a, b), max(a, b))].extend(lines)
     resolution.pairs = dict(pairs)
-
-
-def _compact(iri: str) -> str:
-    from ..vocab import compact
-
-    return compact(iri)

@@ -27,7 +27,7 @@ from ..vocab import CKG, compact
 from .emit import Writer, province_iri
 from .gazetteer import gazetteer
 from .known import KnownGraph
-from .levels import Subdivision, first_level_subdivision, name_keys, subdivision_level
+from .levels import PROVINCE_WORDS, Subdivision, first_level_subdivision, name_keys, subdivision_level
 from .names import slug
 from .report import ImportReport
 from .resolve import Entity, Resolution
@@ -38,8 +38,6 @@ PROVINCES = "Provinces listed as municipalities, retyped ckg:Province (first-lev
 FLAGGED = "Provinces or regions listed as municipalities (check these)"
 SELF_PAIRS = "Pairs of two names of one province (left out)"
 
-#: Words a list appends to a province's English name ("Osaka Prefecture", "Lviv Oblast").
-_KIND_WORDS = ("province", "region", "prefecture", "oblast", "governorate", "krai", "okrug", "voivodeship")
 
 
 @dataclass
@@ -91,8 +89,8 @@ class Provinces:
         key = slug(english)
         if not spellings or not (gazetteer().named(english, country) or f"{country.lower()}-{key}" in self.taken):
             return province_iri(country, english), _most_frequent(spellings, {key}) or english, False
-        kind = subdivision.kind if subdivision.kind in _KIND_WORDS else "province"
-        label = _most_frequent(spellings, {f"{key}-{word}" for word in _KIND_WORDS}) or f"{english} {kind.title()}"
+        kind = subdivision.kind if subdivision.kind in PROVINCE_WORDS else "province"
+        label = _most_frequent(spellings, {f"{key}-{word}" for word in PROVINCE_WORDS}) or f"{english} {kind.title()}"
         return province_iri(country, label), label, False
 
     def _curated(self, subdivision: Subdivision) -> str | None:
@@ -126,10 +124,7 @@ def _most_frequent(spellings: Counter[str], keys: set[str]) -> str | None:
 
 def retype_provinces(resolution: Resolution, provinces: Provinces, report: ImportReport) -> None:
     """Move every sure province out of ``resolution.entities`` onto its subdivision's node, renaming its pairs."""
-    degree: Counter[str] = Counter()
-    for a, b in resolution.pairs:
-        degree[a] += 1
-        degree[b] += 1
+    degree = resolution.degree()
     found: dict[tuple[str, str], list[tuple[Entity, Subdivision, str]]] = defaultdict(list)
     for entity in resolution.entities.values():
         if entity.curated:

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..vocab import ID
+from ..vocab import ID, compact
 from .names import PlaceName, parse_name
 from .report import ImportReport
 
@@ -94,6 +94,18 @@ class Resolution:
     pairs: dict[tuple[str, str], list[int]]  # sorted pair of IRIs → input lines stating it
     #: Nodes a rule told apart from another of the name (rules 3, 8, 13–15): a merge must not undo that.
     apart: set[str] = field(default_factory=set)
+
+    def partners(self) -> dict[str, set[str]]:
+        """Each node → the nodes it is paired with, as the pairs stand now (rules change them)."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for a, b in self.pairs:
+            found[a].add(b)
+            found[b].add(a)
+        return found
+
+    def degree(self) -> Counter[str]:
+        """Each node → how many pairs it is in: the ties that depend on a decision about it."""
+        return Counter(node for pair in self.pairs for node in pair)
 
 
 def municipality_iri(country: str, key: str) -> str:
@@ -190,7 +202,7 @@ def _split_far_spellings(rows: list[Row], report: ImportReport) -> dict[tuple[st
                 anchors.append(spelling)
             group_of[spelling] = group if cluster == 0 else (group[0], f"{group[1]}-{cluster + 1}")
         if len(anchors) > 1:
-            kept = ", ".join(f"'{a[2]}' as {_compact(municipality_iri(*group_of[a]))}" for a in anchors)
+            kept = ", ".join(f"'{a[2]}' as {compact(municipality_iri(*group_of[a]))}" for a in anchors)
             report.note("Kept apart (unsure)", f"one slug, geocoded more than {FAR_KM:g} km apart "
                         f"({group[0]}): {kept}")
     return group_of
@@ -247,7 +259,7 @@ def _resolve_bare(group: Group, candidates: list[Group], rows: list[Row],
     report.note("Kept apart (unsure)",
                 f"'{bare.name.text}' ({group[0]}, {len(left)} rows, lines "
                 f"{', '.join(str(rows[i].line) for i, _ in left[:8])}{'…' if len(left) > 8 else ''}) "
-                f"may be {options}: kept as {_compact(municipality_iri(*group))}")
+                f"may be {options}: kept as {compact(municipality_iri(*group))}")
 
 
 def _near(a: Mention, b: Mention) -> bool:
@@ -267,10 +279,4 @@ def _note_merges(entities: Iterable[Entity], report: ImportReport) -> None:
     for entity in sorted(entities, key=lambda e: e.iri):
         if len(entity.spellings) > 1:
             spelled = ", ".join(f"'{s}' ({n})" for s, n in sorted(entity.spellings.items(), key=lambda x: -x[1]))
-            report.note("Spellings merged into one node", f"{_compact(entity.iri)}: {spelled}")
-
-
-def _compact(iri: str) -> str:
-    from ..vocab import compact
-
-    return compact(iri)
+            report.note("Spellings merged into one node", f"{compact(entity.iri)}: {spelled}")

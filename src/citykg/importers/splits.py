@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from ..vocab import compact
 from .gazetteer import gazetteer
 from .names import parse_name, slug
 from .report import ImportReport
@@ -113,7 +114,7 @@ def _split(resolution: Resolution, entity: Entity, groups: list[tuple[str, set[s
         resolution.entities[iri] = twin
         for partner in group:
             moved_to[partner] = iri
-        report.note(SECTION, f"{_compact(iri)} split from {_compact(entity.iri)} ('{entity.label}'): {qid}'s partners "
+        report.note(SECTION, f"{compact(iri)} split from {compact(entity.iri)} ('{entity.label}'): {qid}'s partners "
                     f"{', '.join(sorted(resolution.entities[p].label for p in group))}; {groups[0][0]} explains "
                     f"{len(groups[0][1])} others, which stay", ties=len(group))
     move_pairs(resolution, entity, moved_to)
@@ -133,9 +134,3 @@ def move_pairs(resolution: Resolution, entity: Entity, moved_to: dict[str, str])
             a, b = sorted((twin.iri, other))
         pairs[(a, b)] = lines
     resolution.pairs = pairs
-
-
-def _compact(iri: str) -> str:
-    from ..vocab import compact
-
-    return compact(iri)

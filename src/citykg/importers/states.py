@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..vocab import compact
 from .gazetteer import gazetteer
 from .names import slug
 from .positions import in_state
@@ -199,9 +200,9 @@ def _split(resolution: Resolution, entity: Entity, towns: list[Town], left: set[
             moved_to[partner] = iri
         where = f"the {names[town.state]} section lists" if town.state else f"{', '.join(town.items)} lists"
         items = f" (its Wikidata item: {', '.join(town.items)})" if town.state and town.items else ""
-        report.note(SECTION, f"{_compact(iri)} split from {_compact(entity.iri)} ('{entity.label}'): {where} "
+        report.note(SECTION, f"{compact(iri)} split from {compact(entity.iri)} ('{entity.label}'): {where} "
                     f"{_labels(resolution, town.section_partners or town.partners)}{items}"
-                    f"{_also(resolution, town)}; {_compact(entity.iri)} keeps {_town_text(keeper, names)}",
+                    f"{_also(resolution, town)}; {compact(entity.iri)} keeps {_town_text(keeper, names)}",
                     ties=len(town.partners))
     entity.province = keeper.state
     position = entity.position
@@ -209,10 +210,10 @@ def _split(resolution: Resolution, entity: Entity, towns: list[Town], left: set[
     if keeper.state is None and position is not None and any(
             in_state(gazetteer(), entity.country, state, *map(float, position)) for state in moved):
         entity.coordinates.clear()  # the geocoder placed the name at the town that was split off
-        report.note(SECTION, f"{_compact(entity.iri)} ('{entity.label}') loses its position {position[0]}, "
+        report.note(SECTION, f"{compact(entity.iri)} ('{entity.label}') loses its position {position[0]}, "
                     f"{position[1]}: it lies in the state of a town split off", ties=0)
     for partner in sorted(left):
-        report.note(LEFT, f"{_compact(entity.iri)}–{resolution.entities[partner].label}: no section or item of "
+        report.note(LEFT, f"{compact(entity.iri)}–{resolution.entities[partner].label}: no section or item of "
                     f"'{entity.label}' places it (or several do)", ties=1)
     move_pairs(resolution, entity, moved_to)
 
@@ -237,9 +238,3 @@ def _town_text(town: Town, names: dict[str, str]) -> str:
     if town.state is not None:
         return f"the {names[town.state]} section's town ({len(town.partners)} partners)"
     return f"the town of {', '.join(town.items)} ({len(town.partners)} partners) and the pairs no one places"
-
-
-def _compact(iri: str) -> str:
-    from ..vocab import compact
-
-    return compact(iri)

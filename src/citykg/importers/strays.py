@@ -14,6 +14,7 @@ for a curator.
 
 from __future__ import annotations
 
+from ..vocab import compact
 from .gazetteer import GazetteerPlace, gazetteer
 from .names import slug
 from .report import ImportReport
@@ -48,7 +49,7 @@ def split_strays(resolution: Resolution, entity: Entity, items: list[str], stray
     move_pairs(resolution, entity, dict.fromkeys(strays, iri))
     names = admin1_names(entity.country)
     unlisted = ", ".join(sorted(resolution.entities[p].label for p in strays))
-    report.note(SECTION, f"{_compact(iri)} split from {_compact(entity.iri)} ('{entity.label}', "
+    report.note(SECTION, f"{compact(iri)} split from {compact(entity.iri)} ('{entity.label}', "
                 f"{names[entity.province]}): {longest} lists {len(evidence.partners[longest])} partners "
                 f"({len(confirmed)} of the node's), and no item of the name lists {unlisted}; GeoNames "
                 f"lists another in {entity.country}: {other.name}, {names.get(other.admin1, other.admin1)} "
@@ -61,9 +62,3 @@ def _second_town(entity: Entity) -> GazetteerPlace | None:
     own = max((p.population for p in places if p.admin1 == entity.province), default=0)
     others = [p for p in places if p.admin1 != entity.province and p.population * SECOND_TOWN >= own]
     return others[0] if others else None
-
-
-def _compact(iri: str) -> str:
-    from ..vocab import compact
-
-    return compact(iri)

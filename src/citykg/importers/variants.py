@@ -35,8 +35,9 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from ..vocab import compact
 from .gazetteer import gazetteer
-from .merges import absorb, is_kind, partners_of
+from .merges import absorb, is_kind
 from .names import parse_name, slug
 from .report import ImportReport
 from .resolve import Entity, Resolution
@@ -74,7 +75,7 @@ def merge_spellings(resolution: Resolution, evidence: WikidataEvidence | None, r
     are those of the merged graph, so their partner counts are the ones written.
     """
     while True:
-        partners = partners_of(resolution)
+        partners = resolution.partners()
         merges: list[tuple[Entity, Entity, str, int]] = []
         doubts: list[tuple[str, int]] = []
         for a, b in _sharing_pairs(resolution, partners):
@@ -84,7 +85,7 @@ def merge_spellings(resolution: Resolution, evidence: WikidataEvidence | None, r
             if verdict.startswith("merge: "):
                 merges.append((small, big, verdict.removeprefix("merge: "), ties))
             elif verdict:
-                doubts.append((f"{_compact(a)} ('{small.label}') and {_compact(b)} ('{big.label}'): {verdict}", ties))
+                doubts.append((f"{compact(a)} ('{small.label}') and {compact(b)} ('{big.label}'): {verdict}", ties))
         if not merges:
             break
         _merge(resolution, merges, partners, report)
@@ -100,7 +101,7 @@ def _merge(resolution: Resolution, merges: list[tuple[Entity, Entity, str, int]]
         if a.iri in gone or b.iri in gone:
             continue
         keep, drop = _keeper(a, b, partners)
-        report.note(SECTION, f"{_compact(drop.iri)} ('{drop.label}') into {_compact(keep.iri)} ('{keep.label}'): "
+        report.note(SECTION, f"{compact(drop.iri)} ('{drop.label}') into {compact(keep.iri)} ('{keep.label}'): "
                     f"{why}", ties=ties)
         keep.fixed_label = keep.label
         keep.province = keep.province or drop.province
@@ -200,9 +201,3 @@ def _keeper(a: Entity, b: Entity, partners: dict[str, set[str]]) -> tuple[Entity
     """A curated IRI wins; then the node with more ties, then more rows, then the first IRI."""
     ranked = sorted((a, b), key=lambda e: (not e.curated, -len(partners[e.iri]), -sum(e.spellings.values()), e.iri))
     return ranked[0], ranked[1]
-
-
-def _compact(iri: str) -> str:
-    from ..vocab import compact
-
-    return compact(iri)
