@@ -2,8 +2,9 @@
 
 Which entities get a page: every entity a *curated* source states something about (a source whose graph
 quotes its text with ``ckg:evidence``; the imported data sets quote none), the partners and partnerships of
-every such municipality, and the agreements of those partnerships. Links between pages are relative, so the
-folder opens from disk or from any static host; a link to an entity without a page goes to its IRI.
+every such municipality or province, and the agreements of those partnerships. Links between pages are
+relative, so the folder opens from disk or from any static host; a link to an entity without a page goes
+to its IRI.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from .void import dataset_description
 __all__ = ["SiteReport", "write_site", "site_entities"]
 
 _EVIDENCE = NamedNode(CKG + "evidence")
+#: Kinds whose pages list partners, and which the index and the search box list: a province twins too.
+PLACE_PAGES = ("municipality", "province")
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def site_entities(view: View) -> set[str]:
             for term in (quad.subject, quad.object):
                 if isinstance(term, NamedNode) and term.value.startswith(ID):
                     known.add(term.value)
-    cities = [NamedNode(iri) for iri in known if kind_of(iri) == "municipality"]
+    cities = [NamedNode(iri) for iri in known if kind_of(iri) in PLACE_PAGES]
     for city in cities:
         for tie in view.incoming(city, CKG + "partner"):
             known.add(tie.value)
@@ -104,7 +107,7 @@ def write_site(kg: KnowledgeGraph, out: str | Path, today: datetime.date | None 
 def _write_extras(kg: KnowledgeGraph, view: View, folder: Path, known: set[str], links: SiteLinks,
                   base: str | None) -> int:
     """The index page, the search index and script, the VoID description and the ontology."""
-    cities = sorted((iri for iri in known if kind_of(iri) == "municipality"), key=lambda i: view.label(NamedNode(i)))
+    cities = sorted((iri for iri in known if kind_of(iri) in PLACE_PAGES), key=lambda i: view.label(NamedNode(i)))
     rows, entries = [], []
     for iri in cities:
         node = NamedNode(iri)
