@@ -48,7 +48,7 @@ def test_each_item_resolved_by_the_surest_evidence(imported):
     assert report.counts["items resolved (name and partner)"] == 4
     assert report.counts["items resolved (name only)"] == 1
     assert report.notes["Resolved by name only (check these)"] == [
-        "Q3519 'Bari' → municipality:it-bari: the only municipality of that name; no partner confirms or "
+        "Q3519 'Bari' → municipality:it-bari: the only place of that name in the graph; no partner confirms or "
         "contradicts it"]
 
 

@@ -364,7 +364,7 @@ def _review(items: Items, names: dict[str, str], report: ImportReport) -> None:
     for qid, place in sorted(items.place.items(), key=lambda item: int(item[0][1:])):
         if items.how[qid] == "name only":
             report.note("Resolved by name only (check these)", f"{qid} '{names[qid]}' → {compact(place)}: the only "
-                        "municipality of that name; no partner confirms or contradicts it", ties=items.ties[qid])
+                        "place of that name in the graph; no partner confirms or contradicts it", ties=items.ties[qid])
         elif items.how[qid] == "GeoNames place":
             report.note("New municipalities from GeoNames (check these)",
                         f"{qid} '{names[qid]}' → {compact(place)}: {items.new[place].evidence}", ties=items.ties[qid])
