@@ -109,6 +109,8 @@ def test_a_province_has_a_partys_page_and_is_found_by_its_names(kg):
     assert ('<p><a href="http://127.0.0.1:8000/ontology#Province">Province</a> in '
             '<a href="http://127.0.0.1:8000/id/country/id">Indonesia</a></p>') in page
     assert "<h3>Partners (0)" in page
+    assert ('<h3>Municipalities (3)</h3><p><a href="http://127.0.0.1:8000/id/municipality/id-bandung">Bandung</a>, '
+            '<a href="http://127.0.0.1:8000/id/municipality/id-kabupaten-bekasi">Bekasi Regency</a>, ') in page
     # the network view around a node is the municipalities network's, where a province is no node
     assert "Network view around this city" not in page
     assert "Network view around this city" in (render_page(kg, BANDUNG, "http://127.0.0.1:8000/", today=DAY) or "")

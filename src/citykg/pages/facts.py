@@ -100,9 +100,13 @@ def municipality(view: View, node: NamedNode, today: datetime.date) -> dict:
     forced = in_force(view, {a: [*f.get("signed", ()), *f.get("from", ())] for a, f in agreements.items()}, today)
     lat, long = view.value(node, GEO + "lat"), view.value(node, GEO + "long")
     sectors = {s for n in [*ties, *agreements, *events] for s in view.sectors(n)}
+    types = view.stated(node, RDF + "type")
+    # a province's page (it gets a municipality's) also lists the municipalities in it
+    members = view.incoming(node, CKG + "inProvince") if NamedNode(CKG + "Province") in types else []
     return {
         "names": view.labels(node),
-        "types": _links(view, view.stated(node, RDF + "type")),
+        "types": _links(view, types),
+        "members": _links(view, members),
         "country": [link(view, c) for c in view.values(node, CKG + "inCountry")],
         "province": [link(view, p) for p in view.values(node, CKG + "inProvince")],
         "point": (float(lat.value), float(long.value)) if lat is not None and long is not None else None,
