@@ -22,14 +22,12 @@ their partners (Fuzhou).
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ..vocab import compact
 from .gazetteer import gazetteer
 from .names import slug
 from .report import ImportReport
 from .resolve import Entity, Resolution
-from .splits import MIN_GROUP, WikidataEvidence, fits_keys, move_pairs
+from .splits import MIN_GROUP, WikidataEvidence, move_pairs, own_groups
 from .strays import MIN_STRAYS
 
 __all__ = ["COUNTRIES", "KEPT", "SECTION", "SIZEABLE", "split_item_towns"]
@@ -53,14 +51,12 @@ def split_item_towns(resolution: Resolution, evidence: WikidataEvidence, report:
         towns = _sizeable_towns(entity)
         if len(towns) < 2:
             continue
-        listed = _listed(entity, partners[entity.iri], resolution, evidence)
+        listed = evidence.listing(entity, partners[entity.iri], resolution)
         confirmed = {p for group in listed.values() for p in group}
         strays = partners[entity.iri] - confirmed
         if len(strays) < MIN_STRAYS or len(strays) <= len(confirmed):
             continue
-        claims = Counter(p for group in listed.values() for p in group)
-        groups = [(q, {p for p in group if claims[p] == 1}) for q, group in listed.items()]
-        groups = sorted(((q, g) for q, g in groups if g), key=lambda item: (-len(item[1]), int(item[0][1:])))
+        groups = own_groups(listed)
         if groups and all(len(g) < MIN_GROUP for _, g in groups):
             count = len(partners[entity.iri])
             listed_only = "; ".join(f"{q} lists only {_labels(resolution, g)}" for q, g in groups)
@@ -79,17 +75,6 @@ def _sizeable_towns(entity: Entity) -> list[tuple[str, int]]:
         if slug(place.name) == slug(entity.label) and place.population >= SIZEABLE:
             largest[place.admin1] = max(largest.get(place.admin1, 0), place.population)
     return sorted(largest.items(), key=lambda item: (-item[1], item[0]))
-
-
-def _listed(entity: Entity, mine: set[str], resolution: Resolution, evidence: WikidataEvidence) -> dict[str, set[str]]:
-    """Each item of the node's name → the node's partners it lists (items listing none left out)."""
-    found = {}
-    for qid in evidence.by_key.get(slug(entity.label), []):
-        keys = evidence.partner_keys(qid)
-        group = {p for p in mine if fits_keys(resolution.entities[p], keys)}
-        if group:
-            found[qid] = group
-    return found
 
 
 def _split(resolution: Resolution, entity: Entity, groups: list[tuple[str, set[str]]], strays: set[str],

@@ -99,15 +99,7 @@ def read_known(project: Project, kinds: tuple[str, ...] = ("reference", "sources
         if file.path.resolve() in {p.resolve() for p in skip} or file.path.suffix not in _FORMATS:
             continue
         store.bulk_load(path=file.path, format=_FORMATS[file.path.suffix])
-    places: dict[str, Place] = {}
-    for row in _select(store, _PLACES):
-        place = places.setdefault(row["place"].value, Place(row["place"].value, row["iso2"].value))
-        if row["name"] is not None:
-            place.names.add(row["name"].value)
-        if row["english"] is not None:
-            place.label = row["english"].value
-        if row["same"] is not None:
-            place.wikidata.add(row["same"].value)
+    places = _places(store, _PLACES)
     countries = {row["iso2"].value: row["country"].value for row in _select(store, _COUNTRIES)}
     types: dict[str, set[str]] = defaultdict(set)
     labelled: set[str] = set()
@@ -120,14 +112,23 @@ def read_known(project: Project, kinds: tuple[str, ...] = ("reference", "sources
     partners: dict[str, set[str]] = defaultdict(set)
     for row in _select(store, _PARTNERS):
         partners[row["a"].value].add(row["b"].value)
-    provinces: dict[str, Place] = {}
-    for row in _select(store, _PROVINCES):
-        province = provinces.setdefault(row["place"].value, Place(row["place"].value, row["iso2"].value))
+    return KnownGraph(places, countries, dict(types), labelled, dict(partners), _places(store, _PROVINCES))
+
+
+def _places(store: Store, query: str) -> dict[str, Place]:
+    """The places ``query`` finds (``?place ?iso2 ?name ?english``, and ``?same`` where it asks for it)."""
+    places: dict[str, Place] = {}
+    solutions = _select(store, query)
+    has_same = any(variable.value == "same" for variable in solutions.variables)
+    for row in solutions:
+        place = places.setdefault(row["place"].value, Place(row["place"].value, row["iso2"].value))
         if row["name"] is not None:
-            province.names.add(row["name"].value)
+            place.names.add(row["name"].value)
         if row["english"] is not None:
-            province.label = row["english"].value
-    return KnownGraph(places, countries, dict(types), labelled, dict(partners), provinces)
+            place.label = row["english"].value
+        if has_same and row["same"] is not None:
+            place.wikidata.add(row["same"].value)
+    return places
 
 
 def _select(store: Store, query: str) -> QuerySolutions:

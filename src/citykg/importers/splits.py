@@ -21,7 +21,7 @@ from .names import parse_name, slug
 from .report import ImportReport
 from .resolve import Entity, Resolution
 
-__all__ = ["MIN_GROUP", "WikidataEvidence", "fits_keys", "move_pairs", "read_evidence", "split_homonyms"]
+__all__ = ["MIN_GROUP", "WikidataEvidence", "fits_keys", "move_pairs", "own_groups", "read_evidence", "split_homonyms"]
 
 MIN_GROUP = 2
 SECTION = "Nodes split (one name, several towns: Wikidata's items tell them apart)"
@@ -40,6 +40,17 @@ class WikidataEvidence:
         for a, b in pairs:
             self.partners[a].add(b)
             self.partners[b].add(a)
+
+    def listing(self, entity: Entity, mine: set[str], resolution: Resolution) -> dict[str, set[str]]:
+        """Each item of ``entity``'s name → those of its partners ``mine`` that the item lists (items that
+        list none left out)."""
+        found = {}
+        for qid in self.by_key.get(slug(entity.label), []):
+            keys = self.partner_keys(qid)
+            listed = {p for p in mine if fits_keys(resolution.entities[p], keys)}
+            if listed:
+                found[qid] = listed
+        return found
 
     def partner_keys(self, qid: str) -> set[tuple[str | None, str]]:
         """(country or None, slug) for each partner's name: as written, and as its dominant GeoNames place."""
@@ -66,32 +77,23 @@ def read_evidence(relations: Path, names_path: Path) -> WikidataEvidence:
 
 def split_homonyms(resolution: Resolution, evidence: WikidataEvidence, report: ImportReport) -> None:
     """Split, in place, every node the module docstring describes."""
-    partners: dict[str, set[str]] = defaultdict(set)
-    for a, b in resolution.pairs:
-        partners[a].add(b)
-        partners[b].add(a)
+    partners = resolution.partners()
     for entity in sorted(resolution.entities.values(), key=lambda e: e.iri):
         if entity.curated or entity.province is not None:
             continue  # a node the page's sections placed: citykg.importers.states weighed its items
-        items = evidence.by_key.get(slug(entity.label), [])
-        if len(items) < 2:
+        if len(evidence.by_key.get(slug(entity.label), [])) < 2:
             continue
-        groups = _groups(entity, items, partners[entity.iri], resolution, evidence)
+        groups = [(qid, group) for qid, group in own_groups(evidence.listing(entity, partners[entity.iri], resolution))
+                  if len(group) >= MIN_GROUP]
         if len(groups) >= 2:
             _split(resolution, entity, groups, evidence, report)
 
 
-def _groups(entity: Entity, items: list[str], mine: set[str], resolution: Resolution,
-            evidence: WikidataEvidence) -> list[tuple[str, set[str]]]:
-    """(item, the node's partners only that item explains), for items explaining at least MIN_GROUP, largest first."""
-    explained: dict[str, set[str]] = {}
-    for qid in items:
-        keys = evidence.partner_keys(qid)
-        explained[qid] = {p for p in mine if fits_keys(resolution.entities[p], keys)}
-    claims = Counter(p for group in explained.values() for p in group)
-    groups = [(qid, {p for p in group if claims[p] == 1}) for qid, group in explained.items()]
-    groups = [(qid, group) for qid, group in groups if len(group) >= MIN_GROUP]
-    return sorted(groups, key=lambda g: (-len(g[1]), int(g[0][1:])))
+def own_groups(listed: dict[str, set[str]]) -> list[tuple[str, set[str]]]:
+    """(item, the partners only that item lists) for each item listing one, largest first, then by Q-number."""
+    claims = Counter(p for group in listed.values() for p in group)
+    groups = [(qid, {p for p in group if claims[p] == 1}) for qid, group in listed.items()]
+    return sorted(((qid, group) for qid, group in groups if group), key=lambda g: (-len(g[1]), int(g[0][1:])))
 
 
 def fits_keys(partner: Entity, keys: set[tuple[str | None, str]]) -> bool:

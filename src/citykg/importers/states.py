@@ -27,7 +27,7 @@ from .positions import in_state
 from .report import ImportReport
 from .resolve import Entity, Resolution, Row
 from .sections import Section, admin1_names, state_of_lines
-from .splits import MIN_GROUP, WikidataEvidence, fits_keys, move_pairs
+from .splits import MIN_GROUP, WikidataEvidence, move_pairs
 from .strays import split_strays
 
 __all__ = ["SECTION", "STATES", "split_by_state"]
@@ -103,7 +103,7 @@ def _towns(resolution: Resolution, entity: Entity, hosted: dict[str, str],
         if state:
             towns[state].partners.add(partner)
             towns[state].section_partners.add(partner)
-    explained = _explained(resolution, entity, mine, evidence)
+    explained = evidence.listing(entity, mine, resolution) if evidence is not None else {}
     _match_items(entity, towns, explained)
     every = [*towns.values(), *_item_towns(entity, towns, explained)]
     left = set()
@@ -132,20 +132,6 @@ def _item_towns(entity: Entity, towns: dict[str, Town], explained: dict[str, set
         own = explained[qid] - claimed - others
         if len(own) >= MIN_GROUP:
             found.append(Town(None, [qid], set(own)))
-    return found
-
-
-def _explained(resolution: Resolution, entity: Entity, mine: set[str],
-               evidence: WikidataEvidence | None) -> dict[str, set[str]]:
-    """Each Wikidata item of the node's name → the node's partners it lists."""
-    if evidence is None:
-        return {}
-    found = {}
-    for qid in evidence.by_key.get(slug(entity.label), []):
-        keys = evidence.partner_keys(qid)
-        listed = {p for p in mine if fits_keys(resolution.entities[p], keys)}
-        if listed:
-            found[qid] = listed
     return found
 
 
