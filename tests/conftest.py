@@ -133,3 +133,26 @@ def answers_http(url: str, process: subprocess.Popen, seconds: float, pause: flo
         except OSError:
             time.sleep(pause)
     return False
+
+
+def import_fixture(folder: Path, data: Path, graphs: tuple[str, ...], *, items_for_hekman: bool = True,
+                   wikidata: bool = True):
+    """A copy of the project with ``data``'s fixture slice imported (``pairs.csv``, and ``relations.tsv`` /
+    ``names.tsv``: as evidence for the Wikipedia lists' import, and imported themselves), the ``graphs`` it
+    wrote (file names in graph/imported/) loaded into a store of their own: (the project, the store, the
+    Wikipedia lists' import report)."""
+    from pyoxigraph import RdfFormat, Store
+
+    from citykg.importers.hekman import import_hekman
+    from citykg.importers.wikidata import import_wikidata
+    from citykg.project import Project
+
+    project = Project.locate(copy_project(folder))
+    items = (data / "relations.tsv", data / "names.tsv")
+    report = import_hekman(project, data / "pairs.csv", wikidata=items if items_for_hekman else None)
+    if wikidata:
+        import_wikidata(project, *items)
+    store = Store()
+    for name in graphs:
+        store.load(path=project.root / "graph" / "imported" / name, format=RdfFormat.TRIG)
+    return project, store, report

@@ -345,11 +345,17 @@ def test_today_is_a_date(kg):
     assert bind(query, {}, kg.resolve)["date"].value == datetime.date.today().isoformat()
 
 
-def test_ambiguous_label_lists_the_candidates(tmp_path):
+def built_with(tmp_path: Path, name: str, text: str) -> tuple[Path, KnowledgeGraph]:
+    """A copy of the project with one more reference file, built: (the project, its graph)."""
     project = copy_project(tmp_path)
-    (project / "graph" / "reference" / "zz-second-bandung.trig").write_text(SECOND_BANDUNG, encoding="utf-8")
+    (project / "graph" / "reference" / name).write_text(text, encoding="utf-8")
     kg = KnowledgeGraph(project)
     kg.build()
+    return project, kg
+
+
+def test_ambiguous_label_lists_the_candidates(tmp_path):
+    project, kg = built_with(tmp_path, "zz-second-bandung.trig", SECOND_BANDUNG)
     with pytest.raises(UsageError) as caught:
         kg.run("partners", {"city": "Bandung"})
     assert str(caught.value) == ("'Bandung' names 2 municipalities; say which one, by its IRI or as "
@@ -383,10 +389,7 @@ TWIN_BANDUNGS = """
 
 
 def test_homonyms_in_one_place_are_told_apart_by_item_and_ties(tmp_path):
-    project = copy_project(tmp_path)
-    (project / "graph" / "reference" / "zz-twin-bandungs.trig").write_text(TWIN_BANDUNGS, encoding="utf-8")
-    kg = KnowledgeGraph(project)
-    kg.build()
+    _, kg = built_with(tmp_path, "zz-twin-bandungs.trig", TWIN_BANDUNGS)
     with pytest.raises(UsageError) as caught:
         kg.run("partners", {"city": "Bandung, Indonesia"})
     assert str(caught.value).splitlines()[0] == ("'Bandung' names 3 municipalities; say which one, by its IRI "

@@ -10,18 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, Store
 
 from citykg import KnowledgeGraph
 from citykg.importers.gazetteer import gazetteer
-from citykg.importers.hekman import PROVINCES, import_hekman
+from citykg.importers.hekman import PROVINCES
 from citykg.importers.homonyms import KEPT, SECTION
 from citykg.importers.levels import province_evidence
 from citykg.importers.report import ImportReport
-from citykg.importers.wikidata import import_wikidata
-from citykg.project import Project
 
-from .conftest import REPO, copy_project, run_cli
+from .conftest import REPO, import_fixture, run_cli
 
 DATA = REPO / "tests" / "data" / "import-homonyms"
 M = "https://w3id.org/citykg/id/municipality/"
@@ -35,14 +33,9 @@ FLAGGED = "Provinces or regions listed as municipalities (check these)"
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> tuple[Path, Store, ImportReport]:
-    root = copy_project(tmp_path_factory.mktemp("homonyms"))
-    project = Project.locate(root)
-    report = import_hekman(project, DATA / "pairs.csv", wikidata=(DATA / "relations.tsv", DATA / "names.tsv"))
-    import_wikidata(project, DATA / "relations.tsv", DATA / "names.tsv")
-    store = Store()
-    for name in ("hekman-twin-cities.trig", "geonames-positions.trig", "wikidata-p190.trig"):
-        store.load(path=root / "graph" / "imported" / name, format=RdfFormat.TRIG)
-    return root, store, report
+    project, store, report = import_fixture(tmp_path_factory.mktemp("homonyms"), DATA, (
+        "hekman-twin-cities.trig", "geonames-positions.trig", "wikidata-p190.trig"))
+    return project.root, store, report
 
 
 def _partners(store: Store, node: str, prefix: str = M) -> set[str]:

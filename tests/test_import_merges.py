@@ -8,13 +8,12 @@ set's layout; GeoNames is the real packaged gazetteer, and the import runs for r
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, Store
 
 from citykg.importers.hekman import import_hekman
 from citykg.importers.variants import NOT_MERGED, SECTION, fold
-from citykg.project import Project
 
-from .conftest import REPO, copy_project
+from .conftest import REPO, import_fixture
 
 DATA = REPO / "tests" / "data" / "import-merges"
 M = "https://w3id.org/citykg/id/municipality/"
@@ -25,11 +24,8 @@ TRIG = "graph/imported/hekman-twin-cities.trig"
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
-    project = Project.locate(copy_project(tmp_path_factory.mktemp("merges")))
-    report = import_hekman(project, DATA / "pairs.csv", wikidata=(DATA / "relations.tsv", DATA / "names.tsv"))
-    store = Store()
-    store.load(path=project.root / TRIG, format=RdfFormat.TRIG)
-    return project, store, report
+    return import_fixture(tmp_path_factory.mktemp("merges"), DATA, (TRIG.removeprefix("graph/imported/"),),
+                          wikidata=False)
 
 
 def _partners(store: Store, node: str) -> set[str]:

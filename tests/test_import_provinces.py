@@ -9,15 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, Store
 
 from citykg import KnowledgeGraph
-from citykg.importers.hekman import PROVINCES, import_hekman
+from citykg.importers.hekman import PROVINCES
 from citykg.importers.report import ImportReport
-from citykg.importers.wikidata import import_wikidata
-from citykg.project import Project
 
-from .conftest import REPO, copy_project, select
+from .conftest import REPO, import_fixture, select
 
 DATA = REPO / "tests" / "data" / "import-provinces"
 ID = "https://w3id.org/citykg/id/"
@@ -27,14 +25,9 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> tuple[Path, Store, ImportReport]:
-    root = copy_project(tmp_path_factory.mktemp("provinces"))
-    project = Project.locate(root)
-    report = import_hekman(project, DATA / "pairs.csv")
-    import_wikidata(project, DATA / "relations.tsv", DATA / "names.tsv")
-    store = Store()
-    for name in ("hekman-twin-cities.trig", "wikidata-p190.trig"):
-        store.load(path=root / "graph" / "imported" / name, format=RdfFormat.TRIG)
-    return root, store, report
+    project, store, report = import_fixture(tmp_path_factory.mktemp("provinces"), DATA, (
+        "hekman-twin-cities.trig", "wikidata-p190.trig"), items_for_hekman=False)
+    return project.root, store, report
 
 
 def _about(store: Store, iri: str) -> set[tuple[str, str]]:
