@@ -113,19 +113,17 @@ class Writer:
                    else '<p class="none">No quote.</p>') + "</section>\n")
 
     def _quote_items(self, quotes) -> str:
+        """Each quote with its source (when given) and what it is about, as list items."""
         link = self.link
-        return "".join(f'<li><blockquote>{esc(q["quote"])}</blockquote><p class="cite">— about {link(q["about"])}'
-                       f'</p></li>\n' for q in quotes)
+        return "".join(f'<li><blockquote>{esc(q["quote"])}</blockquote><p class="cite">— '
+                       + (f'{link(q["source"])}, ' if q.get("source") else "")
+                       + f'about {link(q["about"])}</p></li>\n' for q in quotes)
 
     def quotes(self, items) -> str:
         """Quotes, each with its source (when given) and what it is about."""
         if not items:
             return '<p class="none">No quote.</p>'
-        link = self.link
-        return '<ul class="quotes">' + "".join(
-            f'<li><blockquote>{esc(q["quote"])}</blockquote><p class="cite">— '
-            + (f'{link(q["source"])}, ' if q.get("source") else "")
-            + f'about {link(q["about"])}</p></li>\n' for q in items) + "</ul>"
+        return '<ul class="quotes">' + self._quote_items(items) + "</ul>"
 
     def agreements(self, rows) -> str:
         """The agreements table (signing date, term, in force today)."""
