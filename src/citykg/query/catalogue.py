@@ -36,7 +36,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode
 
 from ..errors import UsageError
-from ..vocab import CKG, PREFIXES, XSD
+from ..vocab import CKG, PREFIXES, XSD, compact
 
 KINDS = ("municipality", "country", "sector", "party", "date", "iri", "text", "integer")
 #: kind → the class whose instances a label may name.
@@ -186,8 +186,6 @@ def _province_hint(kind: str, raw: str, resolve) -> str:
         return ""
     if len(provinces) != 1:
         return ""
-    from ..vocab import compact
-
     return f" {compact(provinces[0])} is a province of that name; give its IRI to use it here."
 
 
